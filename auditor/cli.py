@@ -1,0 +1,273 @@
+"""The ``auditor`` command: a thin shell over the library.
+
+Sub-commands: ``audit``, ``render``, ``explain``, ``init``, ``classify``, ``inventory``.
+Exit codes are in :mod:`auditor.exitcodes`; usage and input errors print one message naming the
+file, key or column and what to do, and exit 2 — never a traceback (set ``AUDITOR_DEBUG=1`` to
+see one for a bug report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from auditor import exitcodes
+from auditor.errors import AuditorError
+
+DEFAULT_OUTPUT = "auditor-report"
+
+_ROLE_HINTS = {
+    "target": ("label", "target", "y", "outcome", "ground_truth", "two_year_recid", "class"),
+    "prediction": ("predicted", "prediction", "pred", "decision", "y_pred", "selected"),
+    "score": ("score", "risk_score", "probability", "proba", "y_score"),
+    "id": ("id", "application_id", "case_id", "record_id", "person_id"),
+}
+_PROTECTED_HINTS = ("sex", "gender", "geslacht", "age", "leeftijd", "age_band", "age_cat", "race", "ethnicity",
+                    "migration_background", "nationality", "nationaliteit", "country_of_birth", "religion",
+                    "disability", "marital_status")
+
+
+def _print_summary(result: object, paths: dict[str, Path], out: TextIO) -> None:
+    from auditor.evidence import AuditResult, Status
+
+    assert isinstance(result, AuditResult)
+    summary = result.summary
+    shown = ", ".join(f"{k} {v}" for k, v in summary.items() if v)
+    print(f"auditor: {len(result.findings)} findings ({shown})", file=out)
+    for finding in result.findings:
+        if finding.status in (Status.FAIL, Status.WARN, Status.ERROR, Status.INSUFFICIENT_EVIDENCE):
+            print(f"  {finding.status.value:<22} {finding.id}", file=out)
+    print(f"report:   {paths['report']}", file=out)
+    print(f"evidence: {paths['evidence']}", file=out)
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from auditor.pipeline import audit
+
+    overrides = {}
+    if args.lang:
+        overrides["report.language"] = args.lang
+    result = audit(args.spec, **overrides)
+    spec_output = result.evidence["spec"].get("report", {}).get("output") if isinstance(result.evidence["spec"].get("report"), dict) else None
+    if args.out:
+        folder = Path(args.out)
+    elif spec_output:
+        base = Path(args.spec).parent
+        folder = Path(spec_output) if Path(spec_output).is_absolute() else base / spec_output
+    else:
+        folder = Path(DEFAULT_OUTPUT)
+    paths = result.save(folder)
+    if args.format == "json":
+        print(json.dumps({"summary": result.summary, "exit_code": result.exit_code_for(strict=args.strict),
+                          "report": str(paths["report"]), "evidence": str(paths["evidence"])}))
+    elif not args.quiet:
+        _print_summary(result, paths, sys.stdout)
+    return result.exit_code_for(strict=args.strict)
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    import jsonschema
+
+    from auditor.errors import DataError
+    from auditor.evidence import validate_evidence
+    from auditor.evidence.result import write_atomic
+    from auditor.render import render_html
+
+    path = Path(args.evidence)
+    if not path.is_file():
+        raise DataError("evidence file not found; give the evidence.json written by 'auditor audit'", source=path)
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(f"is not valid JSON ({exc})", source=path) from None
+    try:
+        validate_evidence(document)
+    except jsonschema.ValidationError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
+        raise DataError(f"is not an auditor evidence document: at {where}: {exc.message}", source=path) from None
+    language = args.lang or document["run"]["language"]
+    html = render_html(document, language=language)
+    folder = Path(args.out) if args.out else path.parent
+    target = folder / (f"report.{language}.html" if args.out is None and args.lang else "report.html")
+    write_atomic(target, html)
+    print(f"report: {target}")
+    return exitcodes.OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from auditor.checks import registry
+    from auditor.errors import SpecError
+    from auditor.render.i18n import Translator
+    from auditor.rulebook import load_rulebook
+
+    checks = registry()
+    if args.check not in checks:
+        import difflib
+
+        hint = difflib.get_close_matches(args.check, list(checks), n=1)
+        did = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise SpecError(f"unknown check {args.check!r}{did} (known: {', '.join(sorted(checks))})")
+    tr = Translator(args.lang)
+    rulebook = load_rulebook("ai-act-article-10", checks=checks)
+    check = checks[args.check]
+    print(f"{check.id} — {tr.text(f'checks.{check.id}.title')}")
+    for section in ("what", "why", "read", "fix"):
+        heading = {"what": "What it measures", "why": "Why it matters", "read": "How to read it", "fix": "What to do"}[section]
+        print(f"\n{heading}:\n  {tr.text(f'checks.{check.id}.{section}')}")
+    labels = rulebook.labels_for(check.id)
+    if labels:
+        print(f"\nRequirements ({rulebook.id}): {', '.join(labels)}")
+    for name in check.thresholds:
+        th = rulebook.thresholds[name]
+        print(f"\nThreshold {name} = {th.value}\n  {th.rationale[args.lang]}\n  Source: {th.source}")
+    print(f"\nMetrics: {', '.join(check.metrics)}")
+    return exitcodes.OK
+
+
+def _guess(columns: list[str], names: tuple[str, ...]) -> str | None:
+    lower = {c.lower(): c for c in columns}
+    return next((lower[n] for n in names if n in lower), None)
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    import yaml
+
+    from auditor.errors import SpecError
+    from auditor.sources import load_dataset
+    from auditor.spec.model import DataSource
+
+    target = Path(args.path)
+    if target.exists() and not args.force:
+        raise SpecError("already exists; choose another path or pass --force to overwrite", file=target)
+    columns: list[str] = []
+    data: dict[str, str] = {}
+    if args.data:
+        source = Path(args.data)
+        frame = load_dataset(DataSource(name="training", path=source.resolve())).frame
+        columns = [str(c) for c in frame.columns]
+        data["training"] = os.path.relpath(source.resolve(), target.resolve().parent)
+    else:
+        data["training"] = "train.parquet"
+    roles = {role: _guess(columns, names) for role, names in _ROLE_HINTS.items()}
+    protected = [c for c in columns if c.lower() in _PROTECTED_HINTS]
+    spec = {
+        "system": "system.yaml",
+        "data": data,
+        "columns": {
+            "target": roles["target"] or "label",
+            "prediction": roles["prediction"],
+            "score": roles["score"],
+            "favourable": 1,
+            "protected": protected or ["sex", "age_band"],
+            "id": roles["id"],
+        },
+        "reference": {"file": "reference_population.csv"},
+        "checks": {"rulebook": "ai-act-article-10", "thresholds": {"min_group_size": 30, "disparity_ratio": 0.8}},
+        "report": {"language": args.lang, "output": "out"},
+    }
+    spec["columns"] = {k: v for k, v in spec["columns"].items() if v is not None}
+    header = (
+        "# Audit spec for auditor (see README: 'The audit spec').\n"
+        "# Check every value: the column roles below were guessed from the column names.\n"
+        "# favourable: the label value that is good for the person (e.g. 0 when 1 = selected for review).\n"
+    )
+    from auditor.evidence.result import write_atomic
+
+    write_atomic(target, header + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
+    print(f"wrote {target}; edit it, then run: auditor audit {target}")
+    return exitcodes.OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``auditor`` command."""
+    parser = argparse.ArgumentParser(
+        prog="auditor",
+        description=(
+            "Audit the data of a high-risk AI system against the EU AI Act (Art. 10, 26(4)) and write an "
+            "HTML report and a JSON evidence file. Works offline; sends nothing anywhere."
+        ),
+        epilog=exitcodes.HELP_TEXT,
+    )
+    from auditor import __version__
+
+    parser.add_argument("--version", action="version", version=f"auditor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "audit", help="audit the data named in a spec; write report.html and evidence.json",
+        description="Run every check of the spec's rulebook on its data and write report.html and evidence.json "
+                    "into the output folder (--out, else report.output in the spec, else ./auditor-report).",
+        epilog=exitcodes.HELP_TEXT,
+    )
+    p.add_argument("spec", help="audit spec YAML (paths inside it are relative to its folder)")
+    p.add_argument("--out", help="output folder (overrides report.output)")
+    p.add_argument("--lang", choices=("en", "nl"), help="report language (overrides report.language)")
+    p.add_argument("--strict", action="store_true", help="exit 3 when a finding has insufficient evidence and none failed")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="what to print: a summary (text) or JSON")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing; rely on the exit code")
+    p.set_defaults(func=_cmd_audit)
+
+    p = sub.add_parser(
+        "render", help="rebuild the HTML report from evidence.json, in any language",
+        description="Render report.html from an evidence.json alone (no data needed), e.g. in the other language.",
+        epilog=exitcodes.HELP_TEXT,
+    )
+    p.add_argument("evidence", help="evidence.json written by 'auditor audit'")
+    p.add_argument("--lang", choices=("en", "nl"), help="report language (default: the run's)")
+    p.add_argument("--out", help="output folder (default: beside the evidence, as report.<lang>.html when --lang is given)")
+    p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser(
+        "explain", help="explain a check: what, why, which article, how to read it, what to do",
+        description="Print the documentation of one check, with its requirements and thresholds.",
+    )
+    p.add_argument("check", help="check id, e.g. bias.selection_rate")
+    p.add_argument("--lang", choices=("en", "nl"), default="en")
+    p.set_defaults(func=_cmd_explain)
+
+    p = sub.add_parser(
+        "init", help="write a starter audit spec, guessing column roles from a data file",
+        description="Scaffold an audit spec. With --data, column roles are guessed from the file's header; check them.",
+    )
+    p.add_argument("path", nargs="?", default="audit.yaml", help="where to write the spec (default: audit.yaml)")
+    p.add_argument("--data", help="training data file (CSV or Parquet) to read column names from")
+    p.add_argument("--lang", choices=("en", "nl"), default="nl", help="report language in the spec")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=_cmd_init)
+
+    from auditor.classification.cli import add_commands
+
+    add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``auditor`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return exitcodes.USAGE_ERROR
+    try:
+        return int(args.func(args))
+    except AuditorError as exc:
+        print(f"auditor: error: {exc}", file=sys.stderr)
+        return exitcodes.USAGE_ERROR
+    except KeyboardInterrupt:
+        print("auditor: interrupted", file=sys.stderr)
+        return exitcodes.USAGE_ERROR
+    except Exception as exc:
+        if os.environ.get("AUDITOR_DEBUG"):
+            raise
+        print(f"auditor: internal error: {type(exc).__name__}: {exc} (rerun with AUDITOR_DEBUG=1 for details, "
+              "and please report it)", file=sys.stderr)
+        return exitcodes.USAGE_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""The profile: sufficient statistics of one dataset, computed in one pass, mergeable.
+
+Checks see a :class:`Profile`, never rows. Every part of it merges exactly:
+``profile(A ∪ B) == merge(profile(A), profile(B))`` (integer counts add; sums add, up to
+floating-point rounding; min/max combine; sketches add bucket counts; category counts add,
+and a column whose union has more than :data:`MAX_CATEGORIES` distinct values is "high
+cardinality" on both sides of the equation). That is what lets later engines compute it chunk by
+chunk (Arrow, DuckDB) or partition by partition (Spark), and monitoring store a reference
+profile once.
+
+Canonical category labels
+    Categories are compared as text: ``"1"`` for the integer 1 and for the float 1.0, ``"True"``
+    for booleans, ISO dates for timestamps. Missing values are ``None``. Reference files and
+    spec values (``favourable: 0``) are converted the same way (:func:`canonical_label`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+MAX_CATEGORIES = 1000
+"""Category counts are kept for columns with at most this many distinct values."""
+
+SKETCH_ALPHA = 0.01
+"""Relative accuracy of the numeric sketches: every quantile is within 1 % of a true value."""
+
+_GAMMA = (1 + SKETCH_ALPHA) / (1 - SKETCH_ALPHA)
+_LOG_GAMMA = math.log(_GAMMA)
+_KEY_OFFSET = 1 << 20  # keeps sketch keys of positive values positive and ordered
+
+LABEL = "__label__"
+PREDICTION = "__prediction__"
+SCORE_BIN = "__score_bin__"
+COUNT = "n"
+
+ColumnKind = Literal["numeric", "boolean", "datetime", "categorical"]
+
+
+def canonical_label(value: Any) -> str | None:
+    """Text form of a category value, shared by profiles, spec values and reference files.
+
+    Examples
+    --------
+    >>> canonical_label(1.0), canonical_label(1), canonical_label(True), canonical_label(None)
+    ('1', '1', 'True', None)
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating):
+        if math.isnan(value):
+            return None
+        if math.isfinite(value) and float(value).is_integer():
+            return str(int(value))
+        return repr(float(value))
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    return str(value)
+
+
+def sketch_keys(values: np.ndarray) -> np.ndarray:
+    """Map finite floats to ordered bucket keys of a DDSketch-style log histogram.
+
+    A key identifies the bucket ``(γ^(k-1), γ^k]`` for positive values (mirrored for negative
+    values, 0 for zero), with ``γ = (1+α)/(1-α)``; keys are monotone in the value, so buckets
+    can be ranked (for AUC) and cut (for quantiles).
+    """
+    v = np.asarray(values, dtype=float)
+    keys = np.zeros(v.shape, dtype=np.int64)
+    pos = v > 0
+    neg = v < 0
+    with np.errstate(divide="ignore"):
+        if pos.any():
+            keys[pos] = _KEY_OFFSET + np.ceil(np.log(v[pos]) / _LOG_GAMMA).astype(np.int64)
+        if neg.any():
+            keys[neg] = -(_KEY_OFFSET + np.ceil(np.log(-v[neg]) / _LOG_GAMMA).astype(np.int64))
+    return keys
+
+
+def sketch_value(key: int) -> float:
+    """Representative value of a sketch bucket (relative error at most α)."""
+    if key == 0:
+        return 0.0
+    k = abs(key) - _KEY_OFFSET
+    value = 2.0 * _GAMMA**k / (_GAMMA + 1.0)
+    return value if key > 0 else -value
+
+
+def _add_counts(a: dict[Any, int], b: dict[Any, int]) -> dict[Any, int]:
+    out = dict(a)
+    for key, count in b.items():
+        out[key] = out.get(key, 0) + count
+    return out
+
+
+@dataclass
+class NumericSummary:
+    """Moments, extremes and a quantile sketch of the finite values of a numeric column."""
+
+    n: int
+    n_infinite: int
+    total: float
+    total_sq: float
+    min: float
+    max: float
+    sketch: dict[int, int]
+
+    @property
+    def mean(self) -> float:
+        """Arithmetic mean of the finite values (NaN when there are none)."""
+        return self.total / self.n if self.n else math.nan
+
+    @property
+    def std(self) -> float:
+        """Sample standard deviation of the finite values (NaN when fewer than two)."""
+        if self.n < 2:
+            return math.nan
+        var = (self.total_sq - self.total * self.total / self.n) / (self.n - 1)
+        return math.sqrt(max(var, 0.0))
+
+    def quantile(self, q: float) -> float:
+        """Approximate quantile (relative error ≤ α), exact at q=0 and q=1."""
+        if self.n == 0:
+            return math.nan
+        if q <= 0:
+            return self.min
+        if q >= 1:
+            return self.max
+        keys = sorted(self.sketch)
+        counts = np.cumsum([self.sketch[k] for k in keys])
+        rank = q * (self.n - 1)
+        idx = int(np.searchsorted(counts, rank + 1, side="left"))
+        return float(min(max(sketch_value(keys[min(idx, len(keys) - 1)]), self.min), self.max))
+
+    def merge(self, other: NumericSummary) -> NumericSummary:
+        """Combine the summaries of two disjoint parts of a column."""
+        return NumericSummary(
+            n=self.n + other.n,
+            n_infinite=self.n_infinite + other.n_infinite,
+            total=self.total + other.total,
+            total_sq=self.total_sq + other.total_sq,
+            min=min(self.min, other.min),
+            max=max(self.max, other.max),
+            sketch=_add_counts(self.sketch, other.sketch),
+        )
+
+
+@dataclass
+class ColumnProfile:
+    """Summary of one column.
+
+    Attributes
+    ----------
+    name, dtype, kind
+        Column name, pandas dtype name and the auditor's kind of column.
+    n_missing
+        Missing cells (None, NaN, NaT).
+    counts
+        Category counts by canonical label; ``None`` when the column has more than
+        :data:`MAX_CATEGORIES` distinct values.
+    numeric
+        For numeric columns: moments, extremes, sketch.
+    """
+
+    name: str
+    dtype: str
+    kind: ColumnKind
+    n_missing: int
+    counts: dict[str, int] | None = None
+    numeric: NumericSummary | None = None
+
+    @property
+    def n_distinct(self) -> int | None:
+        """Number of distinct non-missing values, when counts are kept."""
+        return None if self.counts is None else len(self.counts)
+
+    def merge(self, other: ColumnProfile) -> ColumnProfile:
+        """Combine the profiles of the same column over two disjoint sets of rows."""
+        counts: dict[str, int] | None = None
+        if self.counts is not None and other.counts is not None:
+            counts = _add_counts(self.counts, other.counts)
+            if len(counts) > MAX_CATEGORIES:
+                counts = None
+        numeric = None
+        if self.numeric is not None and other.numeric is not None:
+            numeric = self.numeric.merge(other.numeric)
+        else:
+            numeric = self.numeric or other.numeric
+        kind = self.kind if self.kind == other.kind else "categorical"
+        return ColumnProfile(self.name, self.dtype, kind, self.n_missing + other.n_missing, counts, numeric)
+
+
+def tidy_table(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sort a long count table by its keys and use ``None`` for missing keys (canonical form)."""
+    table = table.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)
+    for key in keys:
+        if key != SCORE_BIN:
+            col = table[key].astype(object)
+            table[key] = col.where(col.notna(), None)
+    table[COUNT] = table[COUNT].astype(np.int64)
+    return table
+
+
+def _add_tables(a: pd.DataFrame, b: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    both = pd.concat([a, b], ignore_index=True)
+    if both.empty:
+        return both
+    summed = both.groupby(keys, dropna=False, sort=False, observed=True)[COUNT].sum().reset_index()
+    return tidy_table(summed, keys)
+
+
+@dataclass
+class GroupTable:
+    """Counts per protected group cell × label × prediction, and what else depends on the cell.
+
+    All tables are long format with the protected attributes as the first columns (canonical
+    labels, ``None`` = missing) and a count column ``n``.
+
+    Attributes
+    ----------
+    attributes
+        The protected attributes, in spec order.
+    cells
+        ``[*attributes, __label__, __prediction__, n]`` — the joint contingency table. Any
+        marginal or intersection is a sum over it.
+    missing
+        ``[*attributes, column, n]`` — missing cells of each column per group cell (non-zero
+        entries only).
+    scores
+        ``[*attributes, __label__, __score_bin__, n]`` — score sketch buckets per cell and label.
+    """
+
+    attributes: tuple[str, ...]
+    cells: pd.DataFrame
+    missing: pd.DataFrame
+    scores: pd.DataFrame | None = None
+
+    def merge(self, other: GroupTable) -> GroupTable:
+        """Combine the tables of two disjoint sets of rows."""
+        attrs = list(self.attributes)
+        scores = None
+        if self.scores is not None and other.scores is not None:
+            scores = _add_tables(self.scores, other.scores, attrs + [LABEL, SCORE_BIN])
+        return GroupTable(
+            attributes=self.attributes,
+            cells=_add_tables(self.cells, other.cells, attrs + [LABEL, PREDICTION]),
+            missing=_add_tables(self.missing, other.missing, attrs + ["column"]),
+            scores=scores,
+        )
+
+
+@dataclass
+class Profile:
+    """Sufficient statistics of one dataset.
+
+    Attributes
+    ----------
+    dataset
+        The dataset's role (``training``, ``test``, ...).
+    n_rows
+        Number of rows.
+    columns
+        Per-column summaries, in the data's column order.
+    groups
+        Group contingency tables, when protected attributes are present.
+    roles
+        Which column plays which role in this dataset (``target``, ``prediction``, ``score``,
+        ``id``), only for columns present.
+    row_missing
+        Histogram of missing cells per row: ``{k: number of rows with k missing cells}``.
+    """
+
+    dataset: str
+    n_rows: int
+    columns: dict[str, ColumnProfile]
+    groups: GroupTable | None = None
+    roles: dict[str, str] = field(default_factory=dict)
+    row_missing: dict[int, int] = field(default_factory=dict)
+
+    def merge(self, other: Profile) -> Profile:
+        """Profile of the union of the rows of two profiles of the same dataset layout."""
+        if list(self.columns) != list(other.columns):
+            raise ValueError("cannot merge profiles with different columns")
+        groups = self.groups.merge(other.groups) if self.groups and other.groups else self.groups or other.groups
+        return Profile(
+            dataset=self.dataset,
+            n_rows=self.n_rows + other.n_rows,
+            columns={name: col.merge(other.columns[name]) for name, col in self.columns.items()},
+            groups=groups,
+            roles=dict(self.roles),
+            row_missing=_add_counts(self.row_missing, other.row_missing),
+        )

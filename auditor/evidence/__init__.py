@@ -1,0 +1,17 @@
+"""The evidence: findings, metrics, and the audit result with its JSON form."""
+
+from auditor.evidence.model import METRIC_NAMES, Finding, Message, Metric, Status, worst
+from auditor.evidence.result import SCHEMA_VERSION, AuditResult, evidence_schema, validate_evidence
+
+__all__ = [
+    "METRIC_NAMES",
+    "SCHEMA_VERSION",
+    "AuditResult",
+    "Finding",
+    "Message",
+    "Metric",
+    "Status",
+    "evidence_schema",
+    "validate_evidence",
+    "worst",
+]

@@ -1,0 +1,197 @@
+"""Findings, metrics and statuses: the vocabulary of the evidence (DESIGN.md §4).
+
+Checks return :class:`Finding` objects carrying numbers and a message *key* with parameters;
+they never build prose. Translations live with the report templates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """Outcome of a finding, a metric or a requirement."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    INSUFFICIENT_EVIDENCE = "insufficient_evidence"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+_SEVERITY = {
+    Status.NOT_APPLICABLE: 0,
+    Status.PASS: 1,
+    Status.INSUFFICIENT_EVIDENCE: 2,
+    Status.WARN: 3,
+    Status.FAIL: 4,
+    Status.ERROR: 5,
+}
+
+
+def worst(statuses: Iterable[Status]) -> Status:
+    """The most serious status (error > fail > warn > insufficient > pass > not applicable)."""
+    found = list(statuses)
+    return max(found, key=_SEVERITY.__getitem__) if found else Status.NOT_APPLICABLE
+
+
+METRIC_NAMES: frozenset[str] = frozenset(
+    {
+        "missing_rate",
+        "row_missing_rate",
+        "missing_rate_ratio",
+        "share",
+        "representation_ratio",
+        "chi_square",
+        "cohens_w",
+        "selection_rate",
+        "selection_rate_ratio",
+        "selection_rate_difference",
+        "base_rate",
+        "true_positive_rate",
+        "false_positive_rate",
+        "false_negative_rate",
+        "precision",
+        "accuracy",
+        "auc",
+        "psi",
+    }
+)
+"""The documented metric vocabulary. Comparisons are ``<metric>_ratio`` / ``<metric>_difference``."""
+
+
+def _clean(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One number in the evidence, with what it is about and how sure we are.
+
+    Attributes
+    ----------
+    name
+        From :data:`METRIC_NAMES`.
+    value
+        The estimate (``None`` when undefined, e.g. a rate of an empty group).
+    group
+        The group it describes, e.g. ``{"sex": "F"}``; ``None`` = the whole dataset.
+    reference
+        For comparisons, the group compared with.
+    column
+        The data column it is about, where that is not the group.
+    ci
+        Confidence interval ``(low, high)``.
+    n
+        Number of rows the estimate rests on.
+    threshold
+        The threshold it was judged against.
+    p_value, p_adjusted
+        One-sided p-value of "beyond the threshold", and after multiple-comparison correction.
+    status
+        The verdict for this metric, if it was judged.
+    """
+
+    name: str
+    value: float | None
+    group: Mapping[str, str | None] | None = None
+    reference: Mapping[str, str | None] | None = None
+    column: str | None = None
+    ci: tuple[float, float] | None = None
+    n: int | None = None
+    threshold: float | None = None
+    p_value: float | None = None
+    p_adjusted: float | None = None
+    status: Status | None = None
+
+    def __post_init__(self) -> None:
+        if self.name not in METRIC_NAMES:
+            raise ValueError(f"metric name {self.name!r} is not in the documented vocabulary")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form; empty fields are left out."""
+        out: dict[str, Any] = {"name": self.name, "value": _clean(self.value)}
+        if self.group is not None:
+            out["group"] = dict(self.group)
+        if self.reference is not None:
+            out["reference"] = dict(self.reference)
+        if self.column is not None:
+            out["column"] = self.column
+        if self.ci is not None:
+            low, high = _clean(self.ci[0]), _clean(self.ci[1])
+            if low is not None and high is not None:
+                out["ci"] = [low, high]
+        for key in ("n", "threshold", "p_value", "p_adjusted"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = int(value) if key == "n" else _clean(value)
+        if self.status is not None:
+            out["status"] = self.status.value
+        return out
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message key (looked up in the translation catalogues) and its parameters."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form."""
+        return {"key": self.key, "params": dict(self.params)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The result of one check on one subject (a dataset, an attribute, a column).
+
+    Attributes
+    ----------
+    id
+        Stable id, ``<check>/<dataset>/<subject>``.
+    check
+        The check id, e.g. ``bias.selection_rate``.
+    status
+        The verdict.
+    dataset
+        The dataset it is about (``None`` for cross-dataset findings).
+    requirements
+        Legal requirements this is evidence for (AI Act articles, Algoritmekader URNs).
+    metrics
+        The numbers.
+    message
+        What to say, as a key and parameters.
+    thresholds
+        Names of the rulebook thresholds used.
+    """
+
+    id: str
+    check: str
+    status: Status
+    dataset: str | None
+    message: Message
+    requirements: tuple[str, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    thresholds: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form."""
+        return {
+            "id": self.id,
+            "check": self.check,
+            "status": self.status.value,
+            "dataset": self.dataset,
+            "requirements": list(self.requirements),
+            "thresholds": list(self.thresholds),
+            "metrics": [m.to_dict() for m in self.metrics],
+            "message": self.message.to_dict(),
+        }

@@ -1,0 +1,271 @@
+"""``audit()``: spec → data → profiles → checks → evidence, one way (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import uuid
+from collections import Counter
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from auditor.checks import Check, CheckContext, registry
+from auditor.engines.pandas import ProfilePlan, profile_frame
+from auditor.engines.profile import Profile, canonical_label
+from auditor.errors import DataError, SpecError
+from auditor.evidence.model import Finding, Message, Status, worst
+from auditor.evidence.result import SCHEMA_VERSION, AuditResult
+from auditor.reference import load_reference
+from auditor.rulebook import Rulebook, load_rulebook
+from auditor.sources import Dataset, load_dataset
+from auditor.spec.load import load_spec
+from auditor.spec.model import AuditSpec
+
+_LIBRARIES = ("auditor", "numpy", "pandas", "pyarrow", "scipy", "jinja2", "pyyaml", "jsonschema")
+_LABELLED_ROLES = ("training", "validation", "test")
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _shown(columns: list[str], limit: int = 15) -> str:
+    head = ", ".join(columns[:limit])
+    return head + (f", … ({len(columns)} in all)" if len(columns) > limit else "")
+
+
+def _check_columns(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
+    """Every named column exists where it must, and decisions are decisions."""
+    cols = spec.columns
+    problems: list[tuple[str, str]] = []
+    for name, dataset in datasets.items():
+        have = [str(c) for c in dataset.frame.columns]
+        present = set(have)
+        needed: list[tuple[str, str]] = [("columns.protected", c) for c in cols.protected]
+        needed += [("columns.features", c) for c in cols.features or ()]
+        if cols.id:
+            needed.append(("columns.id", cols.id))
+        if cols.target and name in _LABELLED_ROLES:
+            needed.append(("columns.target", cols.target))
+        for key, column in needed:
+            if column not in present:
+                problems.append((key, f"column {column!r} is not in data.{name} (columns: {_shown(have)})"))
+    for key, column in (("columns.prediction", cols.prediction), ("columns.score", cols.score), ("columns.target", cols.target)):
+        if column and not any(column in d.frame.columns for d in datasets.values()):
+            problems.append((key, f"column {column!r} is in none of the datasets ({', '.join(datasets)})"))
+    if problems:
+        if len(problems) == 1:
+            raise SpecError(problems[0][1], key=problems[0][0], file=spec.source_file)
+        lines = [f"{len(problems)} problems with the columns named in the spec:"] + [f"  {k}: {m}" for k, m in problems]
+        raise SpecError("\n".join(lines), file=spec.source_file)
+
+    positive = canonical_label(cols.positive)
+    for name, dataset in datasets.items():
+        for role, column in (("prediction", cols.prediction), ("target", cols.target)):
+            if not column or column not in dataset.frame.columns:
+                continue
+            values = dataset.frame[column].dropna().unique()
+            labels = sorted({canonical_label(v) or "" for v in values[:1000]})
+            if role == "prediction" and len(values) > 2:
+                raise DataError(
+                    f"columns.prediction must be a 0/1 decision, but data.{name} has {len(values)} distinct values "
+                    f"(e.g. {', '.join(labels[:5])}); put a score in columns.score and its decision in columns.prediction",
+                    source=dataset.source, column=column,
+                )
+            if len(labels) == 2 and positive not in labels:
+                raise DataError(
+                    f"the positive value {positive!r} (columns.positive) does not occur in data.{name} "
+                    f"(values: {', '.join(labels)}); set columns.positive to the value that means 'selected' / 'yes'",
+                    source=dataset.source, column=column,
+                )
+    if cols.score:
+        for name, dataset in datasets.items():
+            if cols.score in dataset.frame.columns and not pd.api.types.is_numeric_dtype(dataset.frame[cols.score]):
+                raise DataError(f"columns.score must be numeric in data.{name} (found {dataset.frame[cols.score].dtype})",
+                                source=dataset.source, column=cols.score)
+
+
+def _spec_sha256(spec: AuditSpec) -> str:
+    if spec.source_file is not None and spec.source_file.exists():
+        return hashlib.sha256(spec.source_file.read_bytes()).hexdigest()
+    return hashlib.sha256(json.dumps(spec.raw, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _classification(spec: AuditSpec) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    if spec.system is None:
+        return None, None
+    from auditor.classification import classify, load_system
+
+    facts = load_system(spec.system, base_dir=spec.base_dir)
+    result = classify(facts)
+    system = result.to_dict().get("system") or {}
+    return system, result.to_dict()
+
+
+def _run_check(check: Check, ctx: CheckContext) -> list[Finding]:
+    try:
+        return check.run(ctx)
+    except Exception as exc:  # a crashing check must not stop the audit: it becomes evidence
+        return [Finding(
+            id=f"{check.id}/error", check=check.id, status=Status.ERROR, dataset=None,
+            requirements=ctx.requirements,
+            message=Message("check.error", {"check": check.id, "error": f"{type(exc).__name__}: {exc}"}),
+        )]
+
+
+def _dataset_entry(dataset: Dataset, profile: Profile) -> dict[str, Any]:
+    return {
+        "name": dataset.name,
+        "rows": profile.n_rows,
+        "columns": len(profile.columns),
+        "sha256": dataset.sha256,
+        "source": dataset.source,
+        "format": dataset.format,
+        "details": dataset.details,
+        "roles": profile.roles,
+        "column_summaries": [
+            {"name": c.name, "dtype": c.dtype, "kind": c.kind, "n_missing": c.n_missing, "n_distinct": c.n_distinct}
+            for c in profile.columns.values()
+        ],
+    }
+
+
+def _requirements(rulebook: Rulebook, findings: list[Finding]) -> list[dict[str, Any]]:
+    out = []
+    for rid, requirement in rulebook.requirements.items():
+        checks = [cid for cid, reqs in rulebook.checks.items() if rid in reqs]
+        mine = [f for f in findings if f.check in checks]
+        status = worst(f.status for f in mine) if mine else Status.NOT_APPLICABLE
+        out.append({**requirement.to_dict(), "status": status.value, "checks": checks, "findings": [f.id for f in mine]})
+    return out
+
+
+def audit(
+    spec: str | Path | Mapping[str, Any] | AuditSpec,
+    *,
+    now: datetime | None = None,
+    run_id: str | None = None,
+    extra_checks: tuple[Check, ...] = (),
+    **overrides: Any,
+) -> AuditResult:
+    """Audit the data named in ``spec`` and return the evidence.
+
+    Parameters
+    ----------
+    spec
+        Path to an audit spec YAML, a dict with the same keys (``data`` entries may be
+        DataFrames), or an :class:`~auditor.spec.AuditSpec`.
+    now
+        The run's start time, recorded in the evidence (default: the current UTC time). Pass
+        it for reproducible evidence.
+    run_id
+        Identifier of the run (default: a random UUID).
+    extra_checks
+        A user's own checks, run when the rulebook lists them.
+    **overrides
+        Spec keys to override, dotted for nested keys: ``audit("a.yaml", **{"report.language": "en"})``.
+
+    Returns
+    -------
+    AuditResult
+        Findings, evidence, exit code.
+
+    Raises
+    ------
+    SpecError, DataError
+        For an invalid spec or unreadable data, before any check runs.
+
+    Examples
+    --------
+    >>> import pandas as pd, auditor
+    >>> frame = pd.DataFrame({"sex": ["F", "M"] * 50, "label": [0, 1] * 50, "predicted": [1, 0] * 50})
+    >>> result = auditor.audit({"data": {"test": frame},
+    ...                         "columns": {"target": "label", "prediction": "predicted", "protected": ["sex"]}})
+    >>> [f.id for f in result.findings if f.check == "bias.selection_rate"]
+    ['bias.selection_rate/test/sex']
+    """
+    started = now or datetime.now(UTC)
+    spec = load_spec(spec, **overrides)
+    checks = registry(extra_checks)
+    rulebook = load_rulebook(spec.checks.rulebook, overrides=spec.checks.thresholds, checks=checks, base_dir=spec.base_dir)
+    for skipped in spec.checks.skip:
+        if skipped not in rulebook.checks:
+            raise SpecError(f"check {skipped!r} is not in rulebook {rulebook.id} ({', '.join(rulebook.checks)})", key="checks.skip",
+                            file=spec.source_file)
+    system, classification = _classification(spec)
+
+    datasets = {name: load_dataset(source) for name, source in spec.data.items()}
+    _check_columns(spec, datasets)
+    reference, reference_source = (None, None)
+    if spec.reference is not None:
+        reference, reference_source = load_reference(spec.reference)
+        known = set().union(*(d.frame.columns for d in datasets.values()))
+        for attribute in reference["attribute"].unique():
+            if attribute not in known:
+                raise DataError(f"attribute {attribute!r} is not a column of any dataset (columns: {_shown(sorted(known))})",
+                                source=reference_source.source, column="attribute")
+
+    profiles = {
+        name: profile_frame(d.frame, dataset=name, plan=ProfilePlan.for_columns(spec.columns, d.frame.columns))
+        for name, d in datasets.items()
+    }
+
+    findings: list[Finding] = []
+    for check_id in rulebook.checks:
+        if check_id in spec.checks.skip:
+            continue
+        ctx = CheckContext(
+            profiles=profiles, columns=spec.columns, thresholds=rulebook.thresholds,
+            requirements=rulebook.labels_for(check_id), reference=reference,
+            reference_groups=spec.checks.reference_groups,
+        )
+        findings.extend(_run_check(checks[check_id], ctx))
+
+    finished = max(datetime.now(UTC), started) if now is None else started
+    counts = Counter(f.status.value for f in findings)
+    evidence: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "auditor", "version": _versions()["auditor"]},
+        "run": {
+            "id": run_id or str(uuid.uuid4()),
+            "started_at": started.isoformat(),
+            "finished_at": finished.isoformat(),
+            "spec_sha256": _spec_sha256(spec),
+            "spec_file": str(spec.source_file) if spec.source_file else None,
+            "language": spec.report.language,
+            "libraries": _versions(),
+        },
+        "spec": spec.raw,
+        "system": system,
+        "classification": classification,
+        "rulebook": rulebook.to_dict(),
+        "columns": {
+            "target": spec.columns.target, "prediction": spec.columns.prediction, "score": spec.columns.score,
+            "favourable": canonical_label(spec.columns.favourable), "positive": canonical_label(spec.columns.positive),
+            "protected": list(spec.columns.protected), "id": spec.columns.id,
+        },
+        "datasets": [_dataset_entry(datasets[n], profiles[n]) for n in datasets],
+        "reference": None if reference_source is None else {
+            "source": reference_source.source, "sha256": reference_source.sha256,
+            "attributes": sorted(reference["attribute"].unique().tolist()),
+        },
+        "findings": [f.to_dict() for f in findings],
+        "requirements": _requirements(rulebook, findings),
+        "summary": {s.value: counts.get(s.value, 0) for s in Status},
+    }
+    return AuditResult(findings=tuple(findings), evidence=evidence)
+
+
+__all__ = ["audit"]

@@ -1,0 +1,192 @@
+"""Rulebooks: which checks give evidence for which legal requirement, with which thresholds.
+
+A rulebook is a YAML file in ``checks/`` (readable by a lawyer, editable by a user): the
+requirements (article, title, Algoritmekader URNs), the thresholds (value, bounds, rationale,
+source) and, per check, the requirements it serves. The spec names a rulebook by its id or by
+a path to a YAML file of the same form, and may override thresholds by name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditor.checks import Check, Threshold
+from auditor.errors import SpecError
+from auditor.resources import rulebooks_dir
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A legal requirement the evidence is rolled up to."""
+
+    id: str
+    article: str
+    title: Mapping[str, str]
+    algoritmekader: tuple[str, ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """How findings cite it: the article, then the Algoritmekader URNs."""
+        return (self.article, *self.algoritmekader)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form."""
+        return {"id": self.id, "article": self.article, "title": dict(self.title), "algoritmekader": list(self.algoritmekader)}
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """A loaded rulebook with the thresholds in force for one run."""
+
+    id: str
+    version: str
+    title: Mapping[str, str]
+    requirements: Mapping[str, Requirement]
+    thresholds: Mapping[str, Threshold]
+    checks: Mapping[str, tuple[str, ...]]
+    """Check id → requirement ids, in rulebook order."""
+    path: Path
+
+    def labels_for(self, check_id: str) -> tuple[str, ...]:
+        """Requirement labels (articles and URNs) a check's findings carry."""
+        out: list[str] = []
+        for req in self.checks.get(check_id, ()):
+            for label in self.requirements[req].labels:
+                if label not in out:
+                    out.append(label)
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable summary for the evidence."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "title": dict(self.title),
+            "thresholds": {name: t.to_dict() for name, t in self.thresholds.items()},
+        }
+
+
+def available() -> list[str]:
+    """Ids of the rulebooks shipped with the auditor."""
+    return sorted(p.stem for p in rulebooks_dir().glob("*.yaml"))
+
+
+def _path(name: str, base_dir: Path | None) -> Path:
+    candidate = Path(name)
+    if candidate.suffix in (".yaml", ".yml"):
+        return candidate if candidate.is_absolute() or base_dir is None else base_dir / candidate
+    shipped = rulebooks_dir() / f"{name}.yaml"
+    if not shipped.exists():
+        names = available()
+        hint = difflib.get_close_matches(name, names, n=1)
+        did = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise SpecError(f"unknown rulebook {name!r}{did} (shipped: {', '.join(names)}; or give a .yaml path)",
+                        key="checks.rulebook")
+    return shipped
+
+
+def _text(value: Any, key: str, file: Path) -> dict[str, str]:
+    if isinstance(value, str):
+        return {"en": value, "nl": value}
+    if isinstance(value, Mapping) and {"en", "nl"} <= set(value):
+        return {k: str(v) for k, v in value.items()}
+    raise SpecError("needs an English and a Dutch text: {en: ..., nl: ...}", key=key, file=file)
+
+
+def load_rulebook(
+    name: str,
+    *,
+    overrides: Mapping[str, float] | None = None,
+    checks: Mapping[str, Check],
+    base_dir: Path | None = None,
+) -> Rulebook:
+    """Load a rulebook and apply the spec's threshold overrides.
+
+    Parameters
+    ----------
+    name
+        A shipped rulebook id (``ai-act-article-10``) or a path to a rulebook YAML.
+    overrides
+        ``checks.thresholds`` from the spec.
+    checks
+        The check registry, to validate the check ids the rulebook names.
+    base_dir
+        Folder a relative rulebook path is resolved against.
+
+    Raises
+    ------
+    SpecError
+        For an unknown rulebook, unknown check or threshold names, and out-of-range values.
+    """
+    path = _path(name, base_dir)
+    if not path.exists():
+        raise SpecError("rulebook file not found", key="checks.rulebook", file=path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SpecError(f"invalid YAML: {exc}", file=path) from None
+    if not isinstance(raw, Mapping):
+        raise SpecError("a rulebook is a YAML mapping with requirements:, thresholds:, checks:", file=path)
+
+    requirements: dict[str, Requirement] = {}
+    for rid, body in (raw.get("requirements") or {}).items():
+        requirements[rid] = Requirement(
+            id=rid,
+            article=str(body["article"]),
+            title=_text(body.get("title"), f"requirements.{rid}.title", path),
+            algoritmekader=tuple(body.get("algoritmekader") or ()),
+        )
+
+    overrides = dict(overrides or {})
+    thresholds: dict[str, Threshold] = {}
+    for tname, body in (raw.get("thresholds") or {}).items():
+        default = body["value"]
+        value = overrides.pop(tname, default)
+        lo, hi = body.get("min"), body.get("max")
+        integer = body.get("type") == "int"
+        where = f"checks.thresholds.{tname}"
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise SpecError(f"must be in the range [{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}], "
+                            f"got {value}", key=where)
+        if integer and float(value) != int(value):
+            raise SpecError(f"must be a whole number, got {value}", key=where)
+        thresholds[tname] = Threshold(
+            name=tname, value=int(value) if integer else float(value), default=default,
+            rationale=_text(body.get("rationale"), f"thresholds.{tname}.rationale", path),
+            source=str(body.get("source", "")), overridden=value != default,
+            minimum=lo, maximum=hi, integer=integer,
+        )
+    if overrides:
+        unknown = sorted(overrides)
+        hint = difflib.get_close_matches(unknown[0], list(thresholds), n=1)
+        did = f"; did you mean {hint[0]!r}?" if hint else ""
+        raise SpecError(f"unknown threshold {unknown[0]!r}{did} (rulebook {path.stem} declares: {', '.join(thresholds)})",
+                        key=f"checks.thresholds.{unknown[0]}")
+
+    mapping: dict[str, tuple[str, ...]] = {}
+    for cid, body in (raw.get("checks") or {}).items():
+        if cid not in checks:
+            raise SpecError(f"names unknown check {cid!r} (known: {', '.join(sorted(checks))})", key=f"checks.{cid}", file=path)
+        reqs = tuple((body or {}).get("requirements") or ())
+        for rid in reqs:
+            if rid not in requirements:
+                raise SpecError(f"check {cid!r} names unknown requirement {rid!r}", key=f"checks.{cid}", file=path)
+        missing = [t for t in checks[cid].thresholds if t not in thresholds]
+        if missing:
+            raise SpecError(f"check {cid!r} needs thresholds {missing} that the rulebook does not declare", file=path)
+        mapping[cid] = reqs
+    return Rulebook(
+        id=str(raw.get("id", path.stem)),
+        version=str(raw.get("version", "1")),
+        title=_text(raw.get("title", path.stem), "title", path),
+        requirements=requirements,
+        thresholds=thresholds,
+        checks=mapping,
+        path=path,
+    )

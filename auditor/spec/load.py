@@ -1,0 +1,367 @@
+"""Read and validate an audit spec, collecting every problem before raising.
+
+The spec is validated once, at the boundary, before any data is read. Every message names the
+file, the key path, what was found, and what is allowed ("did you mean" for unknown keys), and
+all problems are reported together (pandera's ``lazy=True``).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from auditor.engines.profile import canonical_label
+from auditor.errors import SpecError
+from auditor.spec.model import (
+    DATASET_ROLES,
+    AuditSpec,
+    ChecksConfig,
+    Columns,
+    DataSource,
+    Reference,
+    ReportConfig,
+)
+
+_TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance")
+_COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "protected", "features", "id")
+_SOURCE_KEYS = ("path", "file", "format", "delimiter", "encoding")
+_CHECK_KEYS = ("rulebook", "thresholds", "skip", "reference_groups")
+_REPORT_KEYS = ("language", "output")
+_REFERENCE_KEYS = ("file",)
+LANGUAGES = ("en", "nl")
+
+
+class _Problems:
+    """Collects problems as (key, message) and raises them together."""
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, key: str, message: str) -> None:
+        self.items.append((key, message))
+
+    def unknown_keys(self, mapping: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
+        for key in mapping:
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), allowed, n=1)
+                did_you_mean = f"; did you mean {hint[0]!r}?" if hint else ""
+                where = f"{prefix}.{key}" if prefix else str(key)
+                self.add(where, f"unknown key {str(key)!r}{did_you_mean} (allowed: {', '.join(allowed)})")
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        if len(self.items) == 1:
+            key, message = self.items[0]
+            raise SpecError(message, key=key, file=self.file)
+        where = f"{self.file}: " if self.file else ""
+        lines = [f"{where}{len(self.items)} problems in the audit spec:"]
+        lines += [f"  {key}: {message}" for key, message in self.items]
+        error = SpecError("\n".join(lines))
+        error.problems = self.items  # type: ignore[attr-defined]
+        raise error
+
+
+def _json_safe(value: Any) -> Any:
+    """The spec as given, with DataFrames replaced by a description (for hashing)."""
+    if isinstance(value, pd.DataFrame):
+        return f"<DataFrame {value.shape[0]}x{value.shape[1]}>"
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise SpecError("file not found; check the path (relative paths start from the current folder)", file=path)
+    if path.is_dir():
+        raise SpecError("is a folder, expected an audit spec YAML file (create one with 'auditor init')", file=path)
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SpecError("is not UTF-8 text; save the spec as UTF-8", file=path) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise SpecError(f"invalid YAML{where}: {problem}", file=path) from None
+    if not isinstance(loaded, dict):
+        raise SpecError(
+            f"expected a YAML mapping with keys like data:, columns: at the top, found {type(loaded).__name__}",
+            file=path,
+        )
+    return loaded
+
+
+def _str_list(value: Any, key: str, problems: _Problems) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        if len(set(value)) != len(value):
+            problems.add(key, f"lists a column twice: {list(value)}")
+        return tuple(value)
+    problems.add(key, f"must be a list of column names, found {value!r}")
+    return None
+
+
+def _optional_str(mapping: Mapping[str, Any], key: str, path: str, problems: _Problems) -> str | None:
+    value = mapping.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    problems.add(f"{path}.{key}", f"must be a column name (text), found {value!r}")
+    return None
+
+
+def _resolve(value: Any, base_dir: Path) -> Path:
+    path = Path(str(value)).expanduser()
+    return path if path.is_absolute() else (base_dir / path)
+
+
+def _source(name: str, value: Any, base_dir: Path, problems: _Problems) -> DataSource | None:
+    key = f"data.{name}"
+    if isinstance(value, pd.DataFrame):
+        return DataSource(name=name, frame=value)
+    if isinstance(value, str | Path):
+        return DataSource(name=name, path=_resolve(value, base_dir))
+    if isinstance(value, Mapping):
+        problems.unknown_keys(value, _SOURCE_KEYS, key)
+        location = value.get("path", value.get("file"))
+        if location is None:
+            problems.add(key, "needs 'path: <file>' (a CSV or Parquet file)")
+            return None
+        fmt = value.get("format")
+        if fmt is not None and fmt not in ("csv", "parquet"):
+            problems.add(f"{key}.format", f"must be 'csv' or 'parquet', found {fmt!r}")
+        delimiter = value.get("delimiter")
+        if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+            problems.add(f"{key}.delimiter", f"must be one character such as ',' or ';', found {delimiter!r}")
+        return DataSource(
+            name=name,
+            path=_resolve(location, base_dir),
+            format=fmt,
+            delimiter=delimiter,
+            encoding=value.get("encoding"),
+        )
+    problems.add(key, f"must be a file path, a DataFrame or a mapping with 'path:', found {type(value).__name__}")
+    return None
+
+
+def _thresholds(value: Any, problems: _Problems) -> dict[str, float]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        problems.add("checks.thresholds", f"must be a mapping of threshold name to number, found {value!r}")
+        return {}
+    out: dict[str, float] = {}
+    for name, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            problems.add(f"checks.thresholds.{name}", f"must be a number, found {number!r}")
+            continue
+        out[str(name)] = number
+    return out
+
+
+def build_spec(
+    raw: Mapping[str, Any],
+    *,
+    source_file: Path | None = None,
+    base_dir: Path | None = None,
+) -> AuditSpec:
+    """Validate a spec mapping and return an :class:`AuditSpec`.
+
+    Parameters
+    ----------
+    raw
+        The spec as a mapping (parsed YAML, or a dict whose ``data`` entries may be DataFrames).
+    source_file
+        The YAML file it came from, named in messages.
+    base_dir
+        Folder that relative paths are resolved against (default: the spec file's folder, or
+        the current folder).
+
+    Raises
+    ------
+    SpecError
+        With every problem found, each naming its key path.
+    """
+    base = base_dir or (source_file.parent if source_file else Path.cwd())
+    problems = _Problems(source_file)
+    problems.unknown_keys(raw, _TOP_KEYS, "")
+
+    data_raw = raw.get("data")
+    sources: dict[str, DataSource] = {}
+    if not isinstance(data_raw, Mapping) or not data_raw:
+        problems.add("data", f"is required: give at least one of {', '.join(DATASET_ROLES)} (a file path or a DataFrame)")
+    else:
+        problems.unknown_keys(data_raw, DATASET_ROLES, "data")
+        for name in DATASET_ROLES:
+            if data_raw.get(name) is not None:
+                source = _source(name, data_raw[name], base, problems)
+                if source is not None:
+                    sources[name] = source
+
+    cols_raw = raw.get("columns") or {}
+    if not isinstance(cols_raw, Mapping):
+        problems.add("columns", f"must be a mapping (target:, prediction:, protected: ...), found {cols_raw!r}")
+        cols_raw = {}
+    problems.unknown_keys(cols_raw, _COLUMN_KEYS, "columns")
+    protected = _str_list(cols_raw.get("protected"), "columns.protected", problems) or ()
+    features = _str_list(cols_raw.get("features"), "columns.features", problems)
+    columns = Columns(
+        target=_optional_str(cols_raw, "target", "columns", problems),
+        prediction=_optional_str(cols_raw, "prediction", "columns", problems),
+        score=_optional_str(cols_raw, "score", "columns", problems),
+        favourable=cols_raw.get("favourable"),
+        positive=cols_raw.get("positive", 1),
+        protected=protected,
+        features=features,
+        id=_optional_str(cols_raw, "id", "columns", problems),
+    )
+    if columns.target is not None and columns.target in protected:
+        problems.add("columns.protected", f"lists the target column {columns.target!r}; a label is not a group")
+    if columns.favourable is not None and isinstance(columns.favourable, list | dict):
+        problems.add("columns.favourable", f"must be one label value such as 0 or 'approved', found {columns.favourable!r}")
+
+    reference: Reference | None = None
+    ref_raw = raw.get("reference")
+    if isinstance(ref_raw, pd.DataFrame):
+        reference = Reference(frame=ref_raw)
+    elif isinstance(ref_raw, str | Path):
+        reference = Reference(path=_resolve(ref_raw, base))
+    elif isinstance(ref_raw, Mapping):
+        problems.unknown_keys(ref_raw, _REFERENCE_KEYS, "reference")
+        file = ref_raw.get("file")
+        if isinstance(file, pd.DataFrame):
+            reference = Reference(frame=file)
+        elif isinstance(file, str | Path):
+            reference = Reference(path=_resolve(file, base))
+        else:
+            problems.add("reference.file", "needs a CSV file with columns attribute,category,share")
+    elif ref_raw is not None:
+        problems.add("reference", f"must be a mapping with 'file:', found {ref_raw!r}")
+
+    checks_raw = raw.get("checks") or {}
+    checks = ChecksConfig()
+    if not isinstance(checks_raw, Mapping):
+        problems.add("checks", f"must be a mapping (rulebook:, thresholds:), found {checks_raw!r}")
+    else:
+        problems.unknown_keys(checks_raw, _CHECK_KEYS, "checks")
+        rulebook = checks_raw.get("rulebook", ChecksConfig.rulebook)
+        if not isinstance(rulebook, str):
+            problems.add("checks.rulebook", f"must be a rulebook name or a YAML path, found {rulebook!r}")
+            rulebook = ChecksConfig.rulebook
+        skip = _str_list(checks_raw.get("skip"), "checks.skip", problems) or ()
+        groups_raw = checks_raw.get("reference_groups") or {}
+        if not isinstance(groups_raw, Mapping):
+            problems.add("checks.reference_groups", f"must map attribute to group, e.g. {{sex: M}}, found {groups_raw!r}")
+            groups_raw = {}
+        for attr in groups_raw:
+            if attr not in protected:
+                problems.add(f"checks.reference_groups.{attr}", f"{attr!r} is not in columns.protected ({', '.join(protected) or 'empty'})")
+        checks = ChecksConfig(
+            rulebook=rulebook,
+            thresholds=_thresholds(checks_raw.get("thresholds"), problems),
+            skip=skip,
+            reference_groups={str(k): canonical_label(v) or "" for k, v in groups_raw.items()},
+        )
+
+    report_raw = raw.get("report") or {}
+    report = ReportConfig()
+    if not isinstance(report_raw, Mapping):
+        problems.add("report", f"must be a mapping (language:, output:), found {report_raw!r}")
+    else:
+        problems.unknown_keys(report_raw, _REPORT_KEYS, "report")
+        language = report_raw.get("language", "en")
+        if language not in LANGUAGES:
+            problems.add("report.language", f"must be one of {', '.join(LANGUAGES)}, found {language!r}")
+            language = "en"
+        output = report_raw.get("output")
+        report = ReportConfig(language=language, output=_resolve(output, base) if output else None)
+
+    system_raw = raw.get("system")
+    system: Path | Mapping[str, Any] | None
+    if system_raw is None or isinstance(system_raw, Mapping):
+        system = system_raw
+    elif isinstance(system_raw, str | Path):
+        system = _resolve(system_raw, base)
+    else:
+        problems.add("system", f"must be a path to a system description or a mapping, found {system_raw!r}")
+        system = None
+
+    governance = raw.get("governance") or {}
+    if not isinstance(governance, Mapping):
+        problems.add("governance", f"must be a mapping of declarations, found {governance!r}")
+        governance = {}
+
+    problems.raise_if_any()
+    return AuditSpec(
+        data=sources,
+        columns=columns,
+        system=system,
+        reference=reference,
+        checks=checks,
+        report=report,
+        governance=governance,
+        source_file=source_file,
+        base_dir=base,
+        raw=_json_safe(raw),
+    )
+
+
+def _merge(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``overrides`` into a copy of ``base``; dotted keys address nested keys."""
+    out = dict(base)
+    for key, value in overrides.items():
+        head, _, rest = str(key).partition(".")
+        if rest:
+            inner = out.get(head)
+            out[head] = _merge(inner if isinstance(inner, dict) else {}, {rest: value})
+        elif isinstance(value, Mapping) and isinstance(out.get(head), dict):
+            out[head] = _merge(out[head], value)
+        else:
+            out[head] = value
+    return out
+
+
+def load_spec(spec: str | Path | Mapping[str, Any] | AuditSpec, **overrides: Any) -> AuditSpec:
+    """Load an audit spec from a YAML file, a mapping, or pass an :class:`AuditSpec` through.
+
+    Parameters
+    ----------
+    spec
+        Path to a YAML file (relative paths inside resolve against its folder), a mapping with
+        the same keys (data entries may be DataFrames), or an already built spec.
+    **overrides
+        Keys to override, nested with dots: ``load_spec("audit.yaml", **{"report.language": "en"})``.
+
+    Raises
+    ------
+    SpecError
+        Naming the file, key path and fix for every problem found.
+    """
+    if isinstance(spec, AuditSpec):
+        if not overrides:
+            return spec
+        spec = {**spec.raw, "data": {k: (v.frame if v.frame is not None else v.path) for k, v in spec.data.items()}}
+    if isinstance(spec, str | Path):
+        path = Path(spec)
+        raw = _read_yaml(path)
+        return build_spec(_merge(raw, overrides), source_file=path)
+    if isinstance(spec, Mapping):
+        # Shallow copies only: DataFrames inside are shared, never mutated.
+        raw = _merge(copy.copy(dict(spec)), overrides)
+        return build_spec(raw)
+    raise SpecError(f"an audit spec must be a YAML path, a dict or an AuditSpec, got {type(spec).__name__}")

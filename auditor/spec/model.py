@@ -1,0 +1,150 @@
+"""The validated audit spec: plain, typed, immutable data.
+
+Built by :func:`auditor.spec.load_spec` from YAML, a dict or keyword overrides. Constructors
+store; they do not read files or compute (scikit-learn's rule). The user-facing key layout is
+documented in DESIGN.md §4 and in the README.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+DATASET_ROLES: tuple[str, ...] = ("training", "validation", "test", "production")
+"""Names of the datasets an audit may have, in the order they are reported."""
+
+Language = Literal["en", "nl"]
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where one dataset comes from: a file (CSV or Parquet) or an in-memory DataFrame.
+
+    Attributes
+    ----------
+    name
+        The dataset's role: ``training``, ``validation``, ``test`` or ``production``.
+    path
+        The file, resolved against the spec file's folder; ``None`` for a DataFrame.
+    frame
+        The DataFrame given directly in Python; ``None`` for a file.
+    format
+        ``csv`` or ``parquet``; ``None`` means: decide from the file name.
+    delimiter, encoding
+        CSV options; ``None`` means: detect.
+    """
+
+    name: str
+    path: Path | None = None
+    frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    format: str | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How the source is named in messages: the file path, or ``<DataFrame 'name'>``."""
+        return str(self.path) if self.path is not None else f"<DataFrame {self.name!r}>"
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The roles of the columns (``columns:`` in the spec).
+
+    Attributes
+    ----------
+    target
+        Ground-truth label column.
+    prediction
+        The model's decision (binary), on datasets that have it.
+    score
+        The model's score, optional.
+    favourable
+        The label value that is the favourable outcome for the person concerned. It decides
+        which direction of a disparity disadvantages a group.
+    positive
+        The value of ``target`` and ``prediction`` that counts as the positive class
+        (``selection_rate`` is the share of rows with ``prediction == positive``); default 1.
+    protected
+        Protected or context attributes to group by.
+    features
+        Model input features; ``None`` means every column without another role.
+    id
+        Record identifier column (only ever hashed, never shown).
+    """
+
+    target: str | None = None
+    prediction: str | None = None
+    score: str | None = None
+    favourable: Any = None
+    positive: Any = 1
+    protected: tuple[str, ...] = ()
+    features: tuple[str, ...] | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The intended population (Art. 10(3)-(4)): a CSV ``attribute,category,share``."""
+
+    path: Path | None = None
+    frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ChecksConfig:
+    """Which rulebook to apply and the user's threshold overrides."""
+
+    rulebook: str = "ai-act-article-10"
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    skip: tuple[str, ...] = ()
+    reference_groups: Mapping[str, str] = field(default_factory=dict)
+    """Reference group per protected attribute for comparisons, e.g. ``{sex: M}``; default:
+    the largest group."""
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """Report language and output folder."""
+
+    language: Language = "en"
+    output: Path | None = None
+
+
+@dataclass(frozen=True)
+class AuditSpec:
+    """A validated audit spec.
+
+    Attributes
+    ----------
+    system
+        The system description: a path to a facts file, an inline mapping, or ``None``.
+    data
+        Data sources by role, in :data:`DATASET_ROLES` order.
+    columns, reference, checks, report
+        See the classes of the same name.
+    governance
+        Declared governance items (Art. 10(2)), free-form mapping kept for the evidence.
+    source_file
+        The spec file, if the spec was read from one.
+    base_dir
+        Folder that relative paths in the spec were resolved against.
+    raw
+        The spec as given (JSON-safe, DataFrames replaced by their names), hashed into the
+        evidence.
+    """
+
+    data: Mapping[str, DataSource]
+    columns: Columns
+    system: Path | Mapping[str, Any] | None = None
+    reference: Reference | None = None
+    checks: ChecksConfig = field(default_factory=ChecksConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+    governance: Mapping[str, Any] = field(default_factory=dict)
+    source_file: Path | None = None
+    base_dir: Path = field(default_factory=Path.cwd)
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
