@@ -75,18 +75,27 @@ def frame_sha256(frame: pd.DataFrame) -> str:
 
 
 def _detect_encoding(head: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 by BOM, else Windows-1252, else Latin-1.
+
+    Statistical detectors guess wrongly on short Western-European files (they take
+    ``Zürich`` in cp1252 for cp850); government exports are UTF-8 or Windows-1252 in practice,
+    so those are tried in that order. ``encoding:`` in the spec overrides the detection.
+    """
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     try:
         head.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
-        if exc.start > len(head) - 4:  # a multi-byte character cut at the sniff boundary
-            return "utf-8"
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(head).best()
-    return best.encoding if best is not None else "latin-1"
+        if exc.start > len(head) - 4 and exc.reason.startswith("unexpected end"):
+            return "utf-8"  # a multi-byte character cut at the sniff boundary
+    try:
+        head.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1"
 
 
 def _detect_delimiter(text: str) -> str:

@@ -91,7 +91,7 @@ def render_html(evidence: Mapping[str, Any], *, language: str | None = None, pri
                 "status": finding["status"],
                 "dataset": finding.get("dataset"),
                 "title": tr.text(f"checks.{finding['check']}.title"),
-                "message": tr.text(finding["message"]["key"], **params),
+                "message": tr.message(finding["message"]["key"], params),
                 "metrics": [_metric_row(m, tr, privacy_floor) for m in finding.get("metrics", [])],
                 "thresholds": finding.get("thresholds", []),
             })

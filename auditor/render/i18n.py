@@ -95,6 +95,11 @@ class Translator:
             return Markup.escape(key)
         return Markup(self._env.from_string(template).render(**params))
 
+    def message(self, key: str, params: Mapping[str, Any]) -> Markup:
+        """A finding's message: ``checks.<key>`` in the catalogue (or ``<key>`` for shared ones)."""
+        namespaced = f"checks.{key}"
+        return self.text(namespaced if self.has(namespaced) else key, **params)
+
     def group(self, group: Mapping[str, Any] | None) -> str:
         """``sex = F, age_band = 18-26``; the whole dataset when ``None``; missing values named."""
         if not group:
