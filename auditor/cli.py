@@ -1,6 +1,6 @@
 """The ``auditor`` command: a thin shell over the library.
 
-Sub-commands: ``audit``, ``render``, ``explain``, ``init``, ``classify``, ``inventory``.
+Sub-commands: ``audit``, ``render``, ``export``, ``explain``, ``init``, ``classify``, ``inventory``.
 Exit codes are in :mod:`auditor.exitcodes`; usage and input errors print one message naming the
 file, key or column and what to do, and exit 2 — never a traceback (set ``AUDITOR_DEBUG=1`` to
 see one for a bug report).
@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from auditor import exitcodes
 from auditor.errors import AuditorError
@@ -70,15 +70,14 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return result.exit_code_for(strict=args.strict)
 
 
-def _cmd_render(args: argparse.Namespace) -> int:
+def _load_evidence(name: str) -> dict[str, Any]:
+    """Read and validate an evidence.json; a clear DataError for anything else."""
     import jsonschema
 
     from auditor.errors import DataError
     from auditor.evidence import validate_evidence
-    from auditor.evidence.result import write_atomic
-    from auditor.render import render_html
 
-    path = Path(args.evidence)
+    path = Path(name)
     if not path.is_file():
         raise DataError("evidence file not found; give the evidence.json written by 'auditor audit'", source=path)
     try:
@@ -90,6 +89,15 @@ def _cmd_render(args: argparse.Namespace) -> int:
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
         raise DataError(f"is not an auditor evidence document: at {where}: {exc.message}", source=path) from None
+    return document
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from auditor.files import write_atomic
+    from auditor.render import render_html
+
+    path = Path(args.evidence)
+    document = _load_evidence(args.evidence)
     language = args.lang or document["run"]["language"]
     html = render_html(document, language=language)
     folder = Path(args.out) if args.out else path.parent
@@ -97,6 +105,43 @@ def _cmd_render(args: argparse.Namespace) -> int:
     write_atomic(target, html)
     print(f"report: {target}")
     return exitcodes.OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    import yaml
+
+    from auditor.errors import DataError
+    from auditor.files import write_atomic
+    from auditor.render.export import markdown_summary, register_draft, system_card
+
+    document = _load_evidence(args.evidence)
+    code = exitcodes.OK
+    if args.format == "systemcard":
+        base = None
+        if args.base:
+            try:
+                base = yaml.safe_load(Path(args.base).read_text(encoding="utf-8"))
+            except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+                raise DataError(f"cannot read the system card to update ({exc})", source=args.base) from None
+            if not isinstance(base, dict):
+                raise DataError("is not a system card (expected a YAML mapping)", source=args.base)
+        card = system_card(document, language=args.lang, base=base)
+        text = yaml.safe_dump(card, sort_keys=False, allow_unicode=True, width=100)
+    elif args.format == "register":
+        entry, problems = register_draft(document)
+        text = json.dumps(entry, indent=2, ensure_ascii=False) + "\n"
+        for problem in problems:
+            print(f"auditor: register draft: {problem}", file=sys.stderr)
+        if problems:
+            code = exitcodes.CHECK_FAILED
+    else:
+        text = markdown_summary(document, language=args.lang)
+    if args.out:
+        write_atomic(Path(args.out), text)
+        print(f"{args.format}: {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return code
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
@@ -176,7 +221,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
         "# Check every value: the column roles below were guessed from the column names.\n"
         "# favourable: the label value that is good for the person (e.g. 0 when 1 = selected for review).\n"
     )
-    from auditor.evidence.result import write_atomic
+    from auditor.files import write_atomic
 
     write_atomic(target, header + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
     print(f"wrote {target}; edit it, then run: auditor audit {target}")
@@ -223,6 +268,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_render)
 
     p = sub.add_parser(
+        "export", help="write the system card, Algoritmeregister draft or a Markdown summary from evidence.json",
+        description="Export an evidence.json (no data needed) as the MinBZK system card (YAML: AI-Act profile, "
+                    "Algoritmekader requirements and measures with their state and evidence, subgroup metrics), an "
+                    "Algoritmeregister draft (publication standard 1.0, JSON) or a Markdown summary for a merge "
+                    "request or wiki. Card states: pass -> in review; warn, insufficient evidence, fail, error -> "
+                    "in progress; no finding -> to do; 'done' and 'not implemented' are left to people.",
+        epilog="exit codes: 0 written; 1 the register draft lacks required fields (it is still written); "
+               "2 usage or input error",
+    )
+    p.add_argument("evidence", help="evidence.json written by 'auditor audit'")
+    p.add_argument("--format", required=True, choices=("systemcard", "register", "markdown"), help="what to write")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument("--lang", choices=("en", "nl"), help="language of the texts (default: the run's; the register is Dutch)")
+    p.add_argument("--base", help="systemcard: an existing system card to update (its other fields and people's states are kept)")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser(
         "explain", help="explain a check: what, why, which article, how to read it, what to do",
         description="Print the documentation of one check, with its requirements and thresholds.",
     )
@@ -258,6 +320,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AuditorError as exc:
         print(f"auditor: error: {exc}", file=sys.stderr)
         return exitcodes.USAGE_ERROR
+    except BrokenPipeError:  # the reader went away (e.g. '| head'): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return exitcodes.OK
     except KeyboardInterrupt:
         print("auditor: interrupted", file=sys.stderr)
         return exitcodes.USAGE_ERROR

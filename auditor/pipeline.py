@@ -8,7 +8,8 @@ import platform
 import uuid
 from collections import Counter
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -16,16 +17,18 @@ from typing import Any
 import pandas as pd
 
 from auditor.checks import Check, CheckContext, registry
+from auditor.checks.governance import datasheet
 from auditor.engines.pandas import ProfilePlan, profile_frame
 from auditor.engines.profile import Profile, canonical_label
 from auditor.errors import DataError, SpecError
 from auditor.evidence.model import Finding, Message, Status, worst
 from auditor.evidence.result import SCHEMA_VERSION, AuditResult
-from auditor.reference import load_reference
+from auditor.reference import JOINT_SEPARATOR, load_reference
 from auditor.rulebook import Rulebook, load_rulebook
 from auditor.sources import Dataset, load_dataset
 from auditor.spec.load import load_spec
 from auditor.spec.model import AuditSpec
+from auditor.validation.plan import quality_plans
 
 _LIBRARIES = ("auditor", "numpy", "pandas", "pyarrow", "scipy", "jinja2", "pyyaml", "jsonschema")
 _LABELLED_ROLES = ("training", "validation", "test")
@@ -62,7 +65,8 @@ def _check_columns(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
         for key, column in needed:
             if column not in present:
                 problems.append((key, f"column {column!r} is not in data.{name} (columns: {_shown(have)})"))
-    for key, column in (("columns.prediction", cols.prediction), ("columns.score", cols.score), ("columns.target", cols.target)):
+    for key, column in (("columns.prediction", cols.prediction), ("columns.score", cols.score), ("columns.target", cols.target),
+                        ("columns.selection", cols.selection)):
         if column and not any(column in d.frame.columns for d in datasets.values()):
             problems.append((key, f"column {column!r} is in none of the datasets ({', '.join(datasets)})"))
     if problems:
@@ -103,13 +107,14 @@ def _spec_sha256(spec: AuditSpec) -> str:
     return hashlib.sha256(json.dumps(spec.raw, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _classification(spec: AuditSpec) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def _classification(spec: AuditSpec, as_of: date) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     if spec.system is None:
         return None, None
     from auditor.classification import classify, load_system
 
-    facts = load_system(spec.system, base_dir=spec.base_dir)
-    result = classify(facts)
+    # A path in the spec is already resolved against the spec's folder; an inline mapping is not.
+    facts = load_system(spec.system, base_dir=None if isinstance(spec.system, Path) else spec.base_dir)
+    result = classify(facts, as_of=as_of)  # as of the run's date, so the evidence is reproducible
     system = result.to_dict().get("system") or {}
     return system, result.to_dict()
 
@@ -204,21 +209,34 @@ def audit(
         if skipped not in rulebook.checks:
             raise SpecError(f"check {skipped!r} is not in rulebook {rulebook.id} ({', '.join(rulebook.checks)})", key="checks.skip",
                             file=spec.source_file)
-    system, classification = _classification(spec)
+    system, classification = _classification(spec, started.date())
 
     datasets = {name: load_dataset(source) for name, source in spec.data.items()}
     _check_columns(spec, datasets)
     reference, reference_source = (None, None)
-    if spec.reference is not None:
+    known = set().union(*(d.frame.columns for d in datasets.values()))
+    if spec.reference is not None and (spec.reference.path is not None or spec.reference.frame is not None):
         reference, reference_source = load_reference(spec.reference)
-        known = set().union(*(d.frame.columns for d in datasets.values()))
         for attribute in reference["attribute"].unique():
-            if attribute not in known:
-                raise DataError(f"attribute {attribute!r} is not a column of any dataset (columns: {_shown(sorted(known))})",
-                                source=reference_source.source, column="attribute")
+            parts = attribute.split(JOINT_SEPARATOR)
+            if len(parts) > 1 and not set(parts) <= set(spec.columns.protected):
+                raise DataError(f"joint attribute {attribute!r}: every part must be in columns.protected "
+                                f"({', '.join(spec.columns.protected) or 'empty'})", source=reference_source.source, column="attribute")
+            for part in parts:
+                if part not in known:
+                    raise DataError(f"attribute {part!r} is not a column of any dataset (columns: {_shown(sorted(known))})",
+                                    source=reference_source.source, column="attribute")
+    for attribute in spec.reference.setting if spec.reference is not None else ():
+        if attribute not in known:
+            raise SpecError(f"{attribute!r} is not a column of any dataset (columns: {_shown(sorted(known))})",
+                            key=f"reference.setting.{attribute}", file=spec.source_file)
 
+    # Row-level quality work (rules, pandera, Great Expectations, hashes) runs inside the same
+    # profiling pass over each loaded DataFrame; the plans are checked before any profiling.
+    plans = quality_plans(spec, {n: d.frame for n, d in datasets.items()}, {n: d.details for n, d in datasets.items()})
     profiles = {
-        name: profile_frame(d.frame, dataset=name, plan=ProfilePlan.for_columns(spec.columns, d.frame.columns))
+        name: profile_frame(d.frame, dataset=name,
+                            plan=replace(ProfilePlan.for_columns(spec.columns, d.frame.columns), quality=plans[name]))
         for name, d in datasets.items()
     }
 
@@ -230,6 +248,9 @@ def audit(
             profiles=profiles, columns=spec.columns, thresholds=rulebook.thresholds,
             requirements=rulebook.labels_for(check_id), reference=reference,
             reference_groups=spec.checks.reference_groups,
+            setting=spec.reference.setting if spec.reference is not None else {},
+            intersections=spec.checks.intersections,
+            governance=spec.governance, quality=spec.quality, audit_date=started,
         )
         findings.extend(_run_check(checks[check_id], ctx))
 
@@ -256,11 +277,14 @@ def audit(
             "favourable": canonical_label(spec.columns.favourable), "positive": canonical_label(spec.columns.positive),
             "protected": list(spec.columns.protected), "id": spec.columns.id,
         },
-        "datasets": [_dataset_entry(datasets[n], profiles[n]) for n in datasets],
+        "datasets": [{**_dataset_entry(datasets[n], profiles[n]), "datasheet": datasheet(profiles[n], spec)} for n in datasets],
         "reference": None if reference_source is None else {
             "source": reference_source.source, "sha256": reference_source.sha256,
             "attributes": sorted(reference["attribute"].unique().tolist()),
+            "shares": [{"attribute": str(a), "category": c, "share": float(v)}
+                       for a, c, v in reference[["attribute", "category", "share"]].itertuples(index=False)],
         },
+        "report": {"signatories": [{"name": s.name, "role": s.role} for s in spec.report.signatories]},
         "findings": [f.to_dict() for f in findings],
         "requirements": _requirements(rulebook, findings),
         "summary": {s.value: counts.get(s.value, 0) for s in Status},

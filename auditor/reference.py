@@ -3,6 +3,11 @@
 One row per category of an attribute, with the category's share in the population the system
 is used on (e.g. from CBS StatLine). Shares per attribute must sum to 1 (±0.01). Categories
 are compared with the data as canonical text (``1`` and ``1.0`` are the same category).
+
+Joint distributions of two (or more) protected attributes use :data:`JOINT_SEPARATOR` in both
+columns: attribute ``sex|age_band``, category ``F|18-26`` (the parts in the same order; every
+part of the attribute must be in ``columns.protected``; write each category part as it appears
+in the data, integers without ``.0``). Their shares also sum to 1.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from auditor.sources import Dataset, load_dataset
 from auditor.spec.model import DataSource, Reference
 
 REQUIRED = ("attribute", "category", "share")
+JOINT_SEPARATOR = "|"
+"""Separates the attributes of a joint distribution (``sex|age_band``) and their categories (``F|18-26``)."""
 SUM_TOLERANCE = 0.01
 
 

@@ -122,9 +122,17 @@ def _read_csv(source: DataSource, path: Path) -> tuple[pd.DataFrame, dict[str, A
         raise DataError(f"unknown encoding {encoding!r}; use e.g. utf-8, latin-1 or cp1252", source=path) from None
     delimiter = source.delimiter or _detect_delimiter(text)
     header = next(csv.reader(io.StringIO(text.splitlines()[0] if text else ""), delimiter=delimiter), [])
+    if source.names is not None:  # the spec names the columns (a file without a header, or renamed)
+        if len(header) != len(source.names):
+            raise DataError(f"the first line has {len(header)} fields but 'names:' lists {len(source.names)} columns; "
+                            "give one name per column, in file order", source=path)
+        header = list(source.names)
     duplicated = sorted({name for name in header if header.count(name) > 1})
+    options: dict[str, Any] = {}
+    if source.names is not None:
+        options = {"header": 0 if source.header else None, "names": list(source.names)}
     try:
-        frame = pd.read_csv(path, sep=delimiter, encoding=encoding, low_memory=False)
+        frame = pd.read_csv(path, sep=delimiter, encoding=encoding, low_memory=False, **options)
     except UnicodeDecodeError as exc:
         raise DataError(
             f"cannot be decoded as {encoding} ({exc.reason} at byte {exc.start}); "

@@ -22,10 +22,13 @@ def registry(extra: Iterable[Check] = ()) -> Mapping[str, Check]:
     ValueError
         When two checks share an id.
     """
-    from auditor.checks import bias, completeness, representativeness
+    from auditor.checks import bias, completeness, feedback, mitigation, performance, proxies, representativeness
+    from auditor.checks import consistency, governance, plausibility, split, sufficiency, timeliness, uniqueness, validity
 
     out: dict[str, Check] = {}
-    for check in (*completeness.CHECKS, *representativeness.CHECKS, *bias.CHECKS, *extra):
+    for check in (*completeness.CHECKS, *representativeness.CHECKS, *bias.CHECKS, *proxies.CHECKS, *feedback.CHECKS,
+                  *mitigation.CHECKS, *performance.CHECKS, *validity.CHECKS, *uniqueness.CHECKS, *consistency.CHECKS,
+                  *plausibility.CHECKS, *timeliness.CHECKS, *split.CHECKS, *sufficiency.CHECKS, *governance.CHECKS, *extra):
         if check.id in out:
             raise ValueError(f"duplicate check id {check.id!r}")
         out[check.id] = check

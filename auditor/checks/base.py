@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from statistics import NormalDist
 from typing import Any
 
@@ -19,6 +20,7 @@ import pandas as pd
 from auditor.engines.profile import Profile
 from auditor.evidence.model import Finding, Status
 from auditor.spec.model import DATASET_ROLES, Columns
+from auditor.spec.quality import QualitySpec
 from auditor.stats.multiple import holm
 
 ALPHA = 0.025
@@ -72,6 +74,17 @@ class CheckContext:
         The reference population (``attribute, category, share``; canonical labels), if given.
     reference_groups
         Reference group per protected attribute for comparisons (default: the largest group).
+    setting
+        The setting of use (Art. 10(4)): per attribute, the values the system is used for.
+    intersections
+        Intersections of protected attributes to report besides each attribute; ``None`` =
+        every pair.
+    governance
+        The spec's ``governance:`` declarations (validated form).
+    quality
+        The spec's ``quality:`` section (date column, period of use, declared codes).
+    audit_date
+        When the audit runs (the run's start time), for timeliness.
     """
 
     profiles: Mapping[str, Profile]
@@ -80,6 +93,11 @@ class CheckContext:
     requirements: tuple[str, ...] = ()
     reference: pd.DataFrame | None = None
     reference_groups: Mapping[str, str] = field(default_factory=dict)
+    setting: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    intersections: tuple[tuple[str, ...], ...] | None = None
+    governance: Mapping[str, Any] = field(default_factory=dict)
+    quality: QualitySpec = field(default_factory=QualitySpec)
+    audit_date: datetime | None = None
 
     def threshold(self, name: str) -> float:
         """Value of a threshold; a check asking for an undeclared one is a rulebook bug."""

@@ -1,7 +1,10 @@
 """Completeness (Art. 10(3) "complete"; Algoritmekader dat-01 compleetheid).
 
 ``quality.completeness``: the share of missing cells per column, judged against
-``max_missing_rate``, and the share of rows with any missing cell.
+``max_missing_rate``, the share of rows with any missing cell and the distribution of missing
+cells per row. Codes the spec declares as missing (``quality.missing_values``, e.g. ``-8`` or
+``"?"``) are replaced before profiling, so they count as missing here and per group; the number
+replaced per column is reported.
 
 ``quality.missingness_by_group``: per protected attribute, whether a column is missing more
 often in one group than in the rest — missing data concentrated in a group is a bias signal
@@ -15,14 +18,28 @@ import math
 import numpy as np
 import pandas as pd
 
-from auditor.checks.base import Check, CheckContext, finding_id, group_dict, one_sided_p, verdicts
+from auditor.checks.base import (
+    Check,
+    CheckContext,
+    finding_id,
+    group_dict,
+    one_sided_p,
+    verdicts,
+)
 from auditor.checks.groups import group_sizes
-from auditor.engines.profile import COUNT
+from auditor.engines.profile import COUNT, Profile
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
 from auditor.stats.intervals import ratio_of_proportions, wilson_interval
 
 COMPLETENESS = "quality.completeness"
 MISSINGNESS_BY_GROUP = "quality.missingness_by_group"
+
+
+def _treated(profile: Profile) -> dict[str, int]:
+    """Per column, the cells counted as missing because the spec declares their code missing."""
+    if profile.digests is None:
+        return {}
+    return {column: sum(counts.values()) for column, counts in profile.digests.treated_missing.items()}
 
 
 def completeness(ctx: CheckContext) -> list[Finding]:
@@ -66,6 +83,9 @@ def completeness(ctx: CheckContext) -> list[Finding]:
                 "threshold": limit,
                 "rows_with_missing": int(rows_with_missing),
                 "n_rows": profile.n_rows,
+                "rows_by_missing_cells": [{"missing_cells": int(k), "rows": int(v)}
+                                          for k, v in sorted(profile.row_missing.items())],
+                "treated_missing": _treated(profile),
             }),
         ))
     return findings
@@ -102,7 +122,8 @@ def missingness_by_group(ctx: CheckContext) -> list[Finding]:
                 rate_rest = np.divide(x_rest, n_rest, out=np.full_like(x_g, np.nan), where=n_rest > 0)
                 ratio, low, high, se = ratio_of_proportions(x_g, n_g, x_rest, n_rest)
                 beyond = (ratio > limit) & ((rate_g - rate_rest) >= min_diff)
-                z = np.divide(np.log(np.where(ratio > 0, ratio, np.nan)) - math.log(limit), se)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    z = np.divide(np.log(np.where(ratio > 0, ratio, np.nan)) - math.log(limit), se)
                 enough = (n_g >= min_n) & (n_rest >= min_n)
                 statuses, adjusted = verdicts(beyond, one_sided_p(z), enough)
                 r_low, r_high = wilson_interval(x_g, n_g)

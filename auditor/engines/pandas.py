@@ -8,10 +8,13 @@ single integer per row, and ``np.bincount`` counts the cells. No per-row Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from auditor.engines.associations import feature_table
+from auditor.engines.digests import apply_missing_values, compute_digests
 from auditor.engines.profile import (
     COUNT,
     LABEL,
@@ -27,7 +30,11 @@ from auditor.engines.profile import (
     sketch_keys,
     tidy_table,
 )
+from auditor.engines.sample import draw_sample
 from auditor.spec.model import Columns
+
+if TYPE_CHECKING:
+    from auditor.validation.plan import QualityPlan
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,13 @@ class ProfilePlan:
     prediction: str | None = None
     score: str | None = None
     id: str | None = None
+    selection: str | None = None
+    features: tuple[str, ...] = ()
+    """Model input features (``columns.features``, default: every column without a role that is
+    not protected); counted per group for the proxy checks and kept in the row sample."""
+    quality: QualityPlan | None = None
+    """Row-level quality work of the same pass: missing-value codes, rules, validators (see
+    :mod:`auditor.engines.digests`)."""
 
     @classmethod
     def for_columns(cls, columns: Columns, present: list[str] | pd.Index) -> ProfilePlan:
@@ -48,18 +62,26 @@ class ProfilePlan:
         def keep(name: str | None) -> str | None:
             return name if name is not None and name in have else None
 
+        roles = {columns.target, columns.prediction, columns.score, columns.id, columns.selection}
+        if columns.features is not None:
+            features = tuple(c for c in columns.features if c in have)
+        else:
+            features = tuple(str(c) for c in present if c not in roles and c not in columns.protected)
         return cls(
             protected=tuple(c for c in columns.protected if c in have),
             target=keep(columns.target),
             prediction=keep(columns.prediction),
             score=keep(columns.score),
             id=keep(columns.id),
+            selection=keep(columns.selection),
+            features=features,
         )
 
     @property
     def roles(self) -> dict[str, str]:
         """Role name → column, for roles that are set."""
-        pairs = {"target": self.target, "prediction": self.prediction, "score": self.score, "id": self.id}
+        pairs = {"target": self.target, "prediction": self.prediction, "score": self.score, "id": self.id,
+                 "selection": self.selection}
         return {role: col for role, col in pairs.items() if col is not None}
 
 
@@ -130,7 +152,7 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, list[str | None]]:
     """Factorise a key column: codes 0..k-1 for values, k for missing; canonical labels."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     labels: list[str | None] = [canonical_label(v) for v in uniques]
-    codes = np.where(codes < 0, len(labels), codes).astype(np.int64)
+    codes = np.where(codes < 0, len(labels), codes).astype(np.int32 if len(labels) < 2**31 - 1 else np.int64)
     return codes, labels + [None]
 
 
@@ -155,8 +177,14 @@ def _decode(keys: np.ndarray, parts: list[tuple[np.ndarray, list[str | None]]], 
 
 
 def _count_table(parts: list[tuple[np.ndarray, list[str | None]]], names: list[str], n: int) -> pd.DataFrame:
-    combined, _ = _combine(parts, n)
-    keys, counts = np.unique(combined, return_counts=True)
+    combined, radices = _combine(parts, n)
+    size = int(np.prod(radices, dtype=float)) if radices else 1
+    if size <= _DENSE_CELLS:  # counting beats sorting when the key space is small
+        dense = np.bincount(combined, minlength=size)
+        keys = np.flatnonzero(dense)
+        counts = dense[keys]
+    else:
+        keys, counts = np.unique(combined, return_counts=True)
     table = _decode(keys, parts, names)
     table[COUNT] = counts.astype(np.int64)
     # Canonical labels can merge raw values (1 and 1.0): add those cells up.
@@ -164,20 +192,27 @@ def _count_table(parts: list[tuple[np.ndarray, list[str | None]]], names: list[s
     return tidy_table(table, names)
 
 
+_DENSE_CELLS = 1 << 22
+"""Key spaces up to this size are counted with ``np.bincount`` instead of sorted with ``np.unique``."""
+
+
 def _constant(n: int) -> tuple[np.ndarray, list[str | None]]:
     return np.zeros(n, dtype=np.int64), [None]
 
 
-def _group_table(frame: pd.DataFrame, plan: ProfilePlan) -> GroupTable:
+def _group_table(frame: pd.DataFrame, plan: ProfilePlan,
+                 group_parts: list[tuple[np.ndarray, list[str | None]]] | None = None) -> GroupTable:
     n = len(frame)
     attrs = list(plan.protected)
-    group_parts = [_codes(frame[a]) for a in attrs]
+    if group_parts is None:
+        group_parts = [_codes(frame[a]) for a in attrs]
     label_part = _codes(frame[plan.target]) if plan.target else _constant(n)
     pred_part = _codes(frame[plan.prediction]) if plan.prediction else _constant(n)
     cells = _count_table(group_parts + [label_part, pred_part], attrs + [LABEL, PREDICTION], n)
 
     group_code, _ = _combine(group_parts, n)
     na = frame.isna()
+    na = na.loc[:, na.to_numpy().any(axis=0)]  # only columns with missing values
     per_cell = na.groupby(group_code, sort=True).sum()
     per_cell = per_cell.loc[:, per_cell.to_numpy().sum(axis=0) > 0]
     long = per_cell.stack()
@@ -220,13 +255,28 @@ def profile_frame(frame: pd.DataFrame, *, dataset: str, plan: ProfilePlan) -> Pr
     plan
         Which columns play which role (see :meth:`ProfilePlan.for_columns`).
     """
+    treated: dict[str, dict[str, int]] = {}
+    if plan.quality is not None and plan.quality.missing_values:
+        frame, treated = apply_missing_values(frame, plan.quality.missing_values)
     na_per_row = frame.isna().to_numpy().sum(axis=1)
     row_missing = np.bincount(na_per_row) if len(frame) else np.array([], dtype=np.int64)
+    columns = {str(name): profile_column(frame[name]) for name in frame.columns}
+    # The digests first: their temporaries are freed before the group codes are allocated.
+    digests = compute_digests(frame, plan, columns, dataset=dataset, treated_missing=treated)
+    group_parts = [_codes(frame[a]) for a in plan.protected]
+    counted = plan.features + ((plan.selection,) if plan.selection else ())
+    sample = None
+    if plan.protected and plan.features:
+        kept = [*plan.features, *plan.protected, *(c for c in (plan.target, plan.prediction, plan.score) if c)]
+        sample = draw_sample(frame, list(dict.fromkeys(kept)), group_parts)
     return Profile(
         dataset=dataset,
         n_rows=len(frame),
-        columns={str(name): profile_column(frame[name]) for name in frame.columns},
-        groups=_group_table(frame, plan),
+        columns=columns,
+        groups=_group_table(frame, plan, group_parts),
         roles=plan.roles,
         row_missing={int(k): int(c) for k, c in enumerate(row_missing) if c},
+        features=feature_table(frame, counted, plan.protected, group_parts) if counted else None,
+        sample=sample,
+        digests=digests,
     )

@@ -18,10 +18,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from auditor.engines.associations import FeatureTable
+    from auditor.engines.digests import Digests
+    from auditor.engines.sample import RowSample
 
 MAX_CATEGORIES = 1000
 """Category counts are kept for columns with at most this many distinct values."""
@@ -276,6 +281,15 @@ class Profile:
         ``id``), only for columns present.
     row_missing
         Histogram of missing cells per row: ``{k: number of rows with k missing cells}``.
+    features
+        Counts of each feature's values per protected group (for the proxy checks), see
+        :mod:`auditor.engines.associations`.
+    sample
+        A bounded, seeded, stratified sample of rows for the checks that need rows (the proxy
+        model), see :mod:`auditor.engines.sample`. Kept in memory only, never in the evidence.
+    digests
+        Row hashes, missing-value codes, rule results and the other row-level statistics of the
+        quality checks, see :mod:`auditor.engines.digests`.
     """
 
     dataset: str
@@ -284,6 +298,9 @@ class Profile:
     groups: GroupTable | None = None
     roles: dict[str, str] = field(default_factory=dict)
     row_missing: dict[int, int] = field(default_factory=dict)
+    features: FeatureTable | None = None
+    sample: RowSample | None = field(default=None, repr=False)
+    digests: Digests | None = field(default=None, repr=False)
 
     def merge(self, other: Profile) -> Profile:
         """Profile of the union of the rows of two profiles of the same dataset layout."""
@@ -297,4 +314,8 @@ class Profile:
             groups=groups,
             roles=dict(self.roles),
             row_missing=_add_counts(self.row_missing, other.row_missing),
+            features=self.features.merge(other.features) if self.features and other.features else self.features or other.features,
+            sample=self.sample.merge(other.sample) if self.sample and other.sample else self.sample or other.sample,
+            digests=self.digests.merge(other.digests, self.n_rows) if self.digests and other.digests
+            else self.digests or other.digests,
         )

@@ -6,8 +6,11 @@ they never build prose. Translations live with the report templates.
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -60,6 +63,40 @@ METRIC_NAMES: frozenset[str] = frozenset(
         "accuracy",
         "auc",
         "psi",
+        "cramers_v",
+        "share_ratio",
+        "outside_setting_rate",
+        "base_rate_ratio",
+        "base_rate_difference",
+        "true_positive_rate_ratio",
+        "true_positive_rate_difference",
+        "false_positive_rate_ratio",
+        "false_positive_rate_difference",
+        "false_negative_rate_ratio",
+        "false_negative_rate_difference",
+        "precision_ratio",
+        "precision_difference",
+        "mean_score",
+        "observed_expected_ratio",
+        "calibration_ratio",
+        "balanced_accuracy",
+        "reweighed_base_rate",
+        "reweighed_base_rate_ratio",
+        "accuracy_difference",
+        "auc_difference",
+        "mean_score_residual",
+        "score_residual_difference",
+        "duplicate_row_rate",
+        "duplicate_id_rate",
+        "conflicting_label_rate",
+        "failure_rate",
+        "sentinel_rate",
+        "outlier_rate",
+        "data_age_days",
+        "shared_row_rate",
+        "shared_id_rate",
+        "single_feature_auc",
+        "ci_half_width",
     }
 )
 """The documented metric vocabulary. Comparisons are ``<metric>_ratio`` / ``<metric>_difference``."""
@@ -172,6 +209,9 @@ class Finding:
         What to say, as a key and parameters.
     thresholds
         Names of the rulebook thresholds used.
+    artefacts
+        Tables produced for the user to act on (e.g. reweighing weights), saved as CSV files
+        next to the evidence by :meth:`~auditor.evidence.AuditResult.save`.
     """
 
     id: str
@@ -182,10 +222,11 @@ class Finding:
     requirements: tuple[str, ...] = ()
     metrics: tuple[Metric, ...] = ()
     thresholds: tuple[str, ...] = ()
+    artefacts: tuple[Artefact, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form."""
-        return {
+        """JSON-serialisable form (``artefacts`` only when there are any)."""
+        out = {
             "id": self.id,
             "check": self.check,
             "status": self.status.value,
@@ -194,4 +235,54 @@ class Finding:
             "thresholds": list(self.thresholds),
             "metrics": [m.to_dict() for m in self.metrics],
             "message": self.message.to_dict(),
+        }
+        if self.artefacts:
+            out["artefacts"] = [a.to_dict() for a in self.artefacts]
+        return out
+
+
+def artefact_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """The CSV text of an artefact table (comma-separated, ``\\n`` line ends, numbers as ``repr``).
+
+    The evidence stores the table itself; this function turns it into the file that
+    :meth:`~auditor.evidence.AuditResult.save` writes, so the file (and its SHA-256 in the
+    evidence) can be rebuilt from ``evidence.json`` alone.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else repr(float(v)) if isinstance(v, float) else v for v in row])
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """A table a check produces for the user to act on, e.g. reweighing weights per group × label.
+
+    Attributes
+    ----------
+    name
+        File name, ``[a-z0-9_.-]+\\.csv`` (e.g. ``reweighing-training.csv``).
+    columns
+        Column names.
+    rows
+        Rows of plain values (text, numbers, ``None``).
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    def to_csv(self) -> str:
+        """The file content (see :func:`artefact_csv`)."""
+        return artefact_csv(self.columns, self.rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form, with the SHA-256 of the CSV text."""
+        return {
+            "name": self.name,
+            "columns": list(self.columns),
+            "rows": [list(r) for r in self.rows],
+            "sha256": hashlib.sha256(self.to_csv().encode("utf-8")).hexdigest(),
         }

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor import exitcodes
-from auditor.evidence.model import Finding, Status
+from auditor.files import write_atomic
+from auditor.evidence.model import Finding, Status, artefact_csv
 
 SCHEMA_VERSION = "1.0"
 
@@ -44,19 +44,6 @@ def validate_evidence(document: Mapping[str, Any]) -> None:
     import jsonschema
 
     jsonschema.validate(document, evidence_schema(), cls=jsonschema.Draft202012Validator)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so readers see the old file or the complete new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)
@@ -118,19 +105,28 @@ class AuditResult:
         """Write ``evidence.json`` and ``report.html`` into ``directory``.
 
         Both are rendered in memory first and then written atomically, so a failure leaves no
-        half-written report behind.
+        half-written report behind. The artefacts of the findings (e.g. reweighing weights) are
+        written beside them as CSV files, rebuilt from the evidence (each file's SHA-256 is in
+        the evidence).
 
         Returns
         -------
         dict
-            ``{"evidence": path, "report": path}``.
+            ``{"evidence": path, "report": path, <artefact name>: path, ...}``.
         """
         folder = Path(directory)
         report = self.to_html(language=language)
         evidence = self.to_json()
         paths = {"evidence": folder / "evidence.json", "report": folder / "report.html"}
+        artefacts = {
+            a["name"]: artefact_csv(a["columns"], a["rows"])
+            for f in self.evidence.get("findings", []) for a in f.get("artefacts", [])
+        }
         write_atomic(paths["evidence"], evidence + "\n")
         write_atomic(paths["report"], report)
+        for name, text in artefacts.items():
+            paths[name] = folder / Path(name).name
+            write_atomic(paths[name], text)
         return paths
 
     def _repr_html_(self) -> str:

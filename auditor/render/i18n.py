@@ -9,7 +9,9 @@ category values) is always escaped.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -49,9 +51,43 @@ def catalogue(language: str) -> dict[str, str]:
     return out
 
 
+class Withheld:
+    """A number withheld from a message (a group below the privacy floor): prints as ``—``.
+
+    Arithmetic and rounding give it back, comparisons are false, so a message template
+    that computes with the number still renders.
+    """
+
+    def _same(self, *_: Any) -> Withheld:
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _same
+    __neg__ = __abs__ = __round__ = _same
+
+    def _false(self, _: Any) -> bool:
+        return False
+
+    __lt__ = __le__ = __gt__ = __ge__ = _false
+
+    def __float__(self) -> float:
+        return math.nan
+
+    def __str__(self) -> str:
+        return "—"
+
+    __html__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return "—"
+
+
+WITHHELD = Withheld()
+"""The one withheld number."""
+
+
 def format_number(value: Any, language: str, digits: int = 3) -> str:
     """A number with the language's decimal separator; integers without decimals."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    if value is None or isinstance(value, Withheld) or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if isinstance(value, bool):
         return str(value)
@@ -66,16 +102,43 @@ def format_number(value: Any, language: str, digits: int = 3) -> str:
 
 def format_percent(value: Any, language: str, digits: int = 1) -> str:
     """A proportion as a percentage, e.g. ``31.2%`` / ``31,2%``."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    if value is None or isinstance(value, Withheld) or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     return format_number(float(value) * 100, language, digits) + "%"
 
 
-class Translator:
-    """Looks up and renders texts of one language, with English as the fallback."""
+RATE_METRICS = frozenset({
+    "missing_rate", "row_missing_rate", "share", "selection_rate", "base_rate", "true_positive_rate",
+    "false_positive_rate", "false_negative_rate", "precision", "accuracy", "selection_rate_difference",
+    "outside_setting_rate", "reweighed_base_rate", "precision_difference", "accuracy_difference",
+})
+"""Metrics that are proportions, shown as percentages."""
 
-    def __init__(self, language: str) -> None:
+
+def format_metric(name: str, value: Any, language: str, *, digits: int | None = None) -> str:
+    """A metric's value as the report shows it: a percentage for rates, else a number."""
+    if name in RATE_METRICS or name.endswith("_rate_difference"):
+        return format_percent(value, language, 1 if digits is None else digits)
+    return format_number(value, language, 3 if digits is None else digits)
+
+
+class Translator:
+    """Looks up and renders texts of one language, with English as the fallback.
+
+    Parameters
+    ----------
+    language
+        ``en`` or ``nl``.
+    strict
+        Raise :class:`KeyError` when a text is missing in ``language`` instead of falling
+        back to English (the tests render every report this way, so a missing translation
+        fails them). Keys looked up but missing are collected in :attr:`missing` either way.
+    """
+
+    def __init__(self, language: str, *, strict: bool = False) -> None:
         self.language = language
+        self.strict = strict
+        self.missing: set[str] = set()
         self._texts = catalogue(language)
         self._fallback = catalogue("en")
         self._env = SandboxedEnvironment(autoescape=True)
@@ -90,7 +153,12 @@ class Translator:
 
     def text(self, key: str, **params: Any) -> Markup:
         """The rendered text for ``key``; the key itself when no catalogue has it."""
-        template = self._texts.get(key, self._fallback.get(key))
+        template = self._texts.get(key)
+        if template is None:
+            self.missing.add(key)
+            if self.strict:
+                raise KeyError(f"no {self.language!r} text for {key!r} in reports/i18n/{self.language}/")
+            template = self._fallback.get(key)
         if template is None:
             return Markup.escape(key)
         return Markup(self._env.from_string(template).render(**params))
@@ -106,3 +174,103 @@ class Translator:
             return str(self.text("ui.all_rows"))
         missing = str(self.text("ui.missing_value"))
         return ", ".join(f"{k} = {missing if v is None else v}" for k, v in group.items())
+
+    def date(self, value: str | dt.date | None) -> str:
+        """A date (or the date of an ISO timestamp) in words: ``2 August 2030`` / ``2 augustus 2030``."""
+        if not value:
+            return "—"
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+        return f"{day.day} {self.text(f'report.month.{day.month}')} {day.year}"
+
+    def cite(self, article: str) -> str:
+        """An article reference in the language's citation style (see :func:`cite`)."""
+        return cite(article, self.language)
+
+
+_POINT_ARTICLES = {"3"}  # articles whose numbered items are definitions ("punt"), not paragraphs ("lid")
+_PART = re.compile(r"^(?:Art\.\s*)?(\d+[a-z]?)((?:\([0-9a-z]+\))*)(?:-\(([0-9a-z]+)\))?$")
+_ANNEX = re.compile(r"^Annex ([IVX]+)(?:,? (?:point )?(\d+)(?:\(([a-z])\))?)?$")
+_ACTS = {"AI Act": ("", ""), "GDPR": ("GDPR", "AVG")}
+"""Acts cited by name: the AI Act unnamed (the report is about it), the GDPR as GDPR / AVG."""
+
+
+def _nl_items(number: str, items: list[str], until: str | None) -> list[str]:
+    words = []
+    for i, x in enumerate(items):
+        word = ("punt" if number in _POINT_ARTICLES else "lid") if x.isdigit() else ("onder" if i else "punt")
+        words.append(f"{word} {x}")
+    if until and words:
+        words[-1] += f" tot en met {until}"
+    return words
+
+
+def cite(article: str, language: str) -> str:
+    """Cite an article the way the language does.
+
+    ``AI Act 10(2)(f)`` gives ``Art. 10(2)(f)`` in English and ``Art. 10, lid 2, onder f`` in
+    Dutch (the citation style of the Dutch text of the Regulation); ``10(2)(a)-(d)`` gives
+    ``Art. 10(2)(a)–(d)`` / ``Art. 10, lid 2, onder a tot en met d``; ``Annex III`` gives
+    ``Bijlage III``; ``GDPR 5(1)(d)`` gives ``Art. 5(1)(d) GDPR`` / ``Art. 5, lid 1, onder d,
+    AVG``; runs of one article (``3(3), 3(4)``) are merged. Text that is not an article
+    reference is returned unchanged.
+
+    Parameters
+    ----------
+    article
+        E.g. ``"AI Act 10(3)"``, ``"26(4)"``, ``"6(1), 2(2), Annex I"``.
+    language
+        ``en`` or ``nl``.
+
+    Returns
+    -------
+    str
+        The citation.
+    """
+    text = article.strip()
+    act = ""
+    for prefix, names in _ACTS.items():
+        if text.startswith(prefix + " "):
+            text, act = text[len(prefix):].strip(), names[language == "nl"]
+    parsed: list[tuple[str, list[str], str | None] | str] = []
+    for part in (p.strip() for p in text.split(",")):
+        match = _PART.match(part)
+        if match:
+            parsed.append((match.group(1), re.findall(r"\(([0-9a-z]+)\)", match.group(2)), match.group(3)))
+        elif language == "nl" and part.startswith("Annex"):
+            annex = _ANNEX.match(part)
+            if annex and annex.group(2):
+                parsed.append(f"Bijlage {annex.group(1)}, punt {annex.group(2)}" + (f", onder {annex.group(3)}" if annex.group(3) else ""))
+            else:
+                parsed.append("Bijlage" + part[len("Annex"):])
+        else:
+            parsed.append(part)
+    if not act and parsed == [p.strip() for p in text.split(",")]:
+        return article
+    # Merge runs of one-level references to the same article: 3(3), 3(4) -> Art. 3(3), (4).
+    merged: list[tuple[str, list[list[str]], str | None] | str] = []
+    for item in parsed:
+        last = merged[-1] if merged else None
+        if (isinstance(item, tuple) and isinstance(last, tuple) and last[0] == item[0] and not item[2] and not last[2]
+                and len(item[1]) == 1 and all(len(x) == 1 for x in last[1])):
+            last[1].append(item[1])
+        else:
+            merged.append((item[0], [item[1]], item[2]) if isinstance(item, tuple) else item)
+    out = []
+    for item in merged:
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        number, runs, until = item
+        if language == "nl":
+            if len(runs) > 1:
+                word = "punten" if number in _POINT_ARTICLES else "leden"
+                values = [r[0] for r in runs]
+                out.append(f"Art. {number}, {word} {', '.join(values[:-1])} en {values[-1]}")
+            else:
+                out.append(", ".join([f"Art. {number}", *_nl_items(number, runs[0], until)]))
+        else:
+            out.append(f"Art. {number}" + ", ".join("".join(f"({x})" for x in r) for r in runs) + (f"–({until})" if until else ""))
+    cited = ("; " if language == "nl" else ", ").join(out)
+    if act:
+        cited += f", {act}" if language == "nl" else f" {act}"
+    return cited

@@ -18,6 +18,7 @@ import yaml
 
 from auditor.engines.profile import canonical_label
 from auditor.errors import SpecError
+from auditor.spec.governance import check_governance
 from auditor.spec.model import (
     DATASET_ROLES,
     AuditSpec,
@@ -26,14 +27,19 @@ from auditor.spec.model import (
     DataSource,
     Reference,
     ReportConfig,
+    Signatory,
 )
+from auditor.spec.quality import parse_quality
 
-_TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance")
-_COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "protected", "features", "id")
-_SOURCE_KEYS = ("path", "file", "format", "delimiter", "encoding")
-_CHECK_KEYS = ("rulebook", "thresholds", "skip", "reference_groups")
-_REPORT_KEYS = ("language", "output")
-_REFERENCE_KEYS = ("file",)
+_TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance", "quality")
+_COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "protected", "features", "id", "selection",
+                "label_source")
+LABEL_SOURCES = ("selected_cases", "random_sample", "all_cases", "mixed")
+_SOURCE_KEYS = ("path", "file", "format", "delimiter", "encoding", "header", "names")
+_CHECK_KEYS = ("rulebook", "thresholds", "skip", "reference_groups", "intersections")
+_REPORT_KEYS = ("language", "output", "signatories")
+_SIGNATORY_KEYS = ("name", "role")
+_REFERENCE_KEYS = ("file", "setting")
 LANGUAGES = ("en", "nl")
 
 
@@ -79,6 +85,10 @@ def _json_safe(value: Any) -> Any:
         return [_json_safe(v) for v in value]
     if isinstance(value, Path):
         return str(value)
+    if hasattr(value, "isoformat"):  # dates from YAML
+        return value.isoformat()
+    if value is not None and not isinstance(value, str | int | float | bool):  # a schema or suite object
+        return f"<{type(value).__name__}>"
     return value
 
 
@@ -148,12 +158,21 @@ def _source(name: str, value: Any, base_dir: Path, problems: _Problems) -> DataS
         delimiter = value.get("delimiter")
         if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
             problems.add(f"{key}.delimiter", f"must be one character such as ',' or ';', found {delimiter!r}")
+        header = value.get("header", True)
+        if not isinstance(header, bool):
+            problems.add(f"{key}.header", f"must be true or false, found {header!r}")
+            header = True
+        names = _str_list(value.get("names"), f"{key}.names", problems)
+        if not header and names is None:
+            problems.add(f"{key}.names", "is required with 'header: false': list the column names in file order")
         return DataSource(
             name=name,
             path=_resolve(location, base_dir),
             format=fmt,
             delimiter=delimiter,
             encoding=value.get("encoding"),
+            header=header,
+            names=names,
         )
     problems.add(key, f"must be a file path, a DataFrame or a mapping with 'path:', found {type(value).__name__}")
     return None
@@ -172,6 +191,87 @@ def _thresholds(value: Any, problems: _Problems) -> dict[str, float]:
             continue
         out[str(name)] = number
     return out
+
+
+def _signatories(value: Any, problems: _Problems) -> tuple[Signatory, ...]:
+    """``report.signatories``: a list of ``{name, role}``, each a non-empty text."""
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple):
+        problems.add("report.signatories", f"must be a list of {{name:, role:}} mappings, found {value!r}")
+        return ()
+    out: list[Signatory] = []
+    for i, entry in enumerate(value):
+        key = f"report.signatories[{i}]"
+        if not isinstance(entry, Mapping):
+            problems.add(key, f"must be a mapping with name: and role:, found {entry!r}")
+            continue
+        problems.unknown_keys(entry, _SIGNATORY_KEYS, key)
+        texts = {}
+        for field in _SIGNATORY_KEYS:
+            text = entry.get(field)
+            if not isinstance(text, str) or not text.strip():
+                problems.add(f"{key}.{field}", f"is required: the signatory's {field} as text, found {text!r}")
+            else:
+                texts[field] = text.strip()
+        if len(texts) == len(_SIGNATORY_KEYS):
+            out.append(Signatory(**texts))
+    return tuple(out)
+
+
+def _label_source(value: Any, problems: _Problems) -> str | None:
+    """``columns.label_source``: one of :data:`LABEL_SOURCES`."""
+    if value is None or value in LABEL_SOURCES:
+        return value
+    hint = difflib.get_close_matches(str(value), LABEL_SOURCES, n=1)
+    did = f"; did you mean {hint[0]!r}?" if hint else ""
+    problems.add("columns.label_source", f"unknown value {value!r}{did} (allowed: {', '.join(LABEL_SOURCES)})")
+    return None
+
+
+def _setting(value: Any, problems: _Problems) -> dict[str, tuple[str, ...]]:
+    """``reference.setting``: attribute → list of the values the system is used for."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not value:
+        problems.add("reference.setting", f"must map a column to the values of the setting of use, e.g. "
+                                          f"{{district: [Noord, Zuid]}}, found {value!r}")
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for attribute, values in value.items():
+        items = [values] if isinstance(values, str | int | float | bool) else values
+        labels = [canonical_label(v) for v in items] if isinstance(items, list | tuple) else [None]
+        if not labels or any(v is None for v in labels):
+            problems.add(f"reference.setting.{attribute}", f"must be a non-empty list of values, found {values!r}")
+            continue
+        out[str(attribute)] = tuple(dict.fromkeys(str(v) for v in labels))
+    return out
+
+
+def _intersections(value: Any, protected: tuple[str, ...], problems: _Problems) -> tuple[tuple[str, ...], ...] | None:
+    """``checks.intersections``: ``pairs`` (default), ``none``, or a list of attribute lists."""
+    if value is None or value == "pairs":
+        return None
+    if value == "none":
+        return ()
+    key = "checks.intersections"
+    if not isinstance(value, list | tuple):
+        problems.add(key, f"must be 'pairs', 'none' or a list of lists of protected attributes, found {value!r}")
+        return None
+    out: list[tuple[str, ...]] = []
+    for i, entry in enumerate(value):
+        names = entry if isinstance(entry, list | tuple) else None
+        if names is None or len(names) < 2 or not all(isinstance(n, str) for n in names) or len(set(names)) != len(names):
+            problems.add(f"{key}[{i}]", f"must list two or more different protected attributes, found {entry!r}")
+            continue
+        unknown = [n for n in names if n not in protected]
+        if unknown:
+            hint = difflib.get_close_matches(unknown[0], protected, n=1)
+            did = f"; did you mean {hint[0]!r}?" if hint else ""
+            problems.add(f"{key}[{i}]", f"{unknown[0]!r} is not in columns.protected{did} ({', '.join(protected) or 'empty'})")
+            continue
+        out.append(tuple(names))
+    return tuple(out)
 
 
 def build_spec(
@@ -229,6 +329,8 @@ def build_spec(
         protected=protected,
         features=features,
         id=_optional_str(cols_raw, "id", "columns", problems),
+        selection=_optional_str(cols_raw, "selection", "columns", problems),
+        label_source=_label_source(cols_raw.get("label_source"), problems),
     )
     if columns.target is not None and columns.target in protected:
         problems.add("columns.protected", f"lists the target column {columns.target!r}; a label is not a group")
@@ -244,10 +346,13 @@ def build_spec(
     elif isinstance(ref_raw, Mapping):
         problems.unknown_keys(ref_raw, _REFERENCE_KEYS, "reference")
         file = ref_raw.get("file")
+        setting = _setting(ref_raw.get("setting"), problems)
         if isinstance(file, pd.DataFrame):
-            reference = Reference(frame=file)
+            reference = Reference(frame=file, setting=setting)
         elif isinstance(file, str | Path):
-            reference = Reference(path=_resolve(file, base))
+            reference = Reference(path=_resolve(file, base), setting=setting)
+        elif file is None and "setting" in ref_raw:
+            reference = Reference(setting=setting)
         else:
             problems.add("reference.file", "needs a CSV file with columns attribute,category,share")
     elif ref_raw is not None:
@@ -276,6 +381,7 @@ def build_spec(
             thresholds=_thresholds(checks_raw.get("thresholds"), problems),
             skip=skip,
             reference_groups={str(k): canonical_label(v) or "" for k, v in groups_raw.items()},
+            intersections=_intersections(checks_raw.get("intersections"), protected, problems),
         )
 
     report_raw = raw.get("report") or {}
@@ -289,7 +395,8 @@ def build_spec(
             problems.add("report.language", f"must be one of {', '.join(LANGUAGES)}, found {language!r}")
             language = "en"
         output = report_raw.get("output")
-        report = ReportConfig(language=language, output=_resolve(output, base) if output else None)
+        report = ReportConfig(language=language, output=_resolve(output, base) if output else None,
+                              signatories=_signatories(report_raw.get("signatories"), problems))
 
     system_raw = raw.get("system")
     system: Path | Mapping[str, Any] | None
@@ -305,6 +412,8 @@ def build_spec(
     if not isinstance(governance, Mapping):
         problems.add("governance", f"must be a mapping of declarations, found {governance!r}")
         governance = {}
+    check_governance(governance, problems)
+    quality = parse_quality(raw.get("quality"), base, problems)
 
     problems.raise_if_any()
     return AuditSpec(
@@ -315,6 +424,7 @@ def build_spec(
         checks=checks,
         report=report,
         governance=governance,
+        quality=quality,
         source_file=source_file,
         base_dir=base,
         raw=_json_safe(raw),

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from auditor.spec.quality import QualitySpec
+
 DATASET_ROLES: tuple[str, ...] = ("training", "validation", "test", "production")
 """Names of the datasets an audit may have, in the order they are reported."""
 
@@ -36,6 +38,9 @@ class DataSource:
         ``csv`` or ``parquet``; ``None`` means: decide from the file name.
     delimiter, encoding
         CSV options; ``None`` means: detect.
+    header, names
+        CSV options: ``header=False`` for a file without a header row; ``names`` gives the column
+        names (required without a header; with a header they replace the header's names).
     """
 
     name: str
@@ -44,6 +49,8 @@ class DataSource:
     format: str | None = None
     delimiter: str | None = None
     encoding: str | None = None
+    header: bool = True
+    names: tuple[str, ...] | None = None
 
     @property
     def label(self) -> str:
@@ -75,6 +82,13 @@ class Columns:
         Model input features; ``None`` means every column without another role.
     id
         Record identifier column (only ever hashed, never shown).
+    selection
+        Column that says whether an earlier process (a previous model, a rule, a caseworker)
+        selected the case for investigation (1/True = selected); for the feedback-loop check.
+    label_source
+        Where the labels come from: ``selected_cases`` (only cases an earlier process selected
+        were investigated and labelled), ``random_sample``, ``all_cases``, or ``mixed``
+        (selected cases plus a random sample); ``None`` = not declared.
     """
 
     target: str | None = None
@@ -85,6 +99,8 @@ class Columns:
     protected: tuple[str, ...] = ()
     features: tuple[str, ...] | None = None
     id: str | None = None
+    selection: str | None = None
+    label_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,9 @@ class Reference:
 
     path: Path | None = None
     frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    setting: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The setting of use (Art. 10(4)): per attribute, the values (canonical labels) the system
+    is used for, e.g. ``{district: (Noord, Zuid)}``."""
 
 
 @dataclass(frozen=True)
@@ -105,14 +124,26 @@ class ChecksConfig:
     reference_groups: Mapping[str, str] = field(default_factory=dict)
     """Reference group per protected attribute for comparisons, e.g. ``{sex: M}``; default:
     the largest group."""
+    intersections: tuple[tuple[str, ...], ...] | None = None
+    """Intersections of protected attributes the group checks also report, e.g.
+    ``((sex, age_band),)``; ``None`` = every pair of protected attributes, ``()`` = none."""
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """A person who signs the report (its signature block; Annex IV 2(g) asks for signed test reports)."""
+
+    name: str
+    role: str
 
 
 @dataclass(frozen=True)
 class ReportConfig:
-    """Report language and output folder."""
+    """Report language, output folder and the people who sign it."""
 
     language: Language = "en"
     output: Path | None = None
+    signatories: tuple[Signatory, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,7 +159,11 @@ class AuditSpec:
     columns, reference, checks, report
         See the classes of the same name.
     governance
-        Declared governance items (Art. 10(2)), free-form mapping kept for the evidence.
+        Declared governance items (Art. 10(2), 10(5)), validated by
+        :func:`auditor.spec.governance.check_governance`, kept as given for the evidence.
+    quality
+        What the data must look like: rules, missing-value codes, validators, date column
+        (:class:`~auditor.spec.quality.QualitySpec`).
     source_file
         The spec file, if the spec was read from one.
     base_dir
@@ -145,6 +180,7 @@ class AuditSpec:
     checks: ChecksConfig = field(default_factory=ChecksConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
     governance: Mapping[str, Any] = field(default_factory=dict)
+    quality: QualitySpec = field(default_factory=QualitySpec)
     source_file: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)

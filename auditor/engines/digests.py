@@ -1,0 +1,511 @@
+"""Row digests: what the data-quality checks need from the rows, computed in the profiling pass.
+
+Checks see statistics, not rows (DESIGN.md §3). Some quality questions are about rows —
+"which rows are exact copies of another?", "which test rows are also in the training data?",
+"which rows have the same features but a different label?", "how many rows break this rule?" —
+so the same pass that profiles a dataset also computes, vectorised:
+
+* **hash digests** (:class:`HashCounts`): a 64-bit hash per row of (a) the record (every column
+  except the model outputs ``prediction`` and ``score``), (b) the id column, (c) the feature
+  vector together with the label; then per distinct hash its number of rows and the position of
+  its first row. Duplicate rows, duplicate ids, rows and ids shared between training and test,
+  and conflicting labels are all counted exactly from these, and each count comes with the
+  positions (0-based, in file order) of example rows.
+* **column fingerprints**: two order-aware sums of a column's value hashes; equal fingerprints
+  mean identical columns (a duplicated column).
+* **feature × label counts** (:class:`~auditor.engines.associations.FeatureTable` with the label
+  as its one "attribute"): the association of each feature with the label (target leakage).
+* **missing-value codes**: exact counts of the usual codes (-1, -8, 99, 999, "?", "unknown",
+  1900-01-01, …) per column, and of the codes the spec says to treat as missing
+  (:func:`apply_missing_values`, applied *before* the column profiles are computed).
+* **the date range** of the declared date column (timeliness), and
+* **rule results** (:class:`~auditor.validation.results.RuleResult`) of the spec's column and
+  cross-field rules and of a user's pandera schema and Great Expectations suite, which run on
+  the same DataFrame.
+
+Hashing
+    Each column is hashed once with ``pandas.util.hash_array`` / ``hash_pandas_object`` after a
+    canonical conversion (numbers as float64, so ``1`` and ``1.0`` hash alike; dates as
+    microseconds since the epoch, in UTC; text as text; missing as pandas' missing hash); a row's
+    hash combines the column hashes of its columns sorted by name (pandas' own combination), so
+    the same record hashes alike in two datasets whatever their column order. Two different
+    records collide with probability about ``d² / 2⁶⁵`` for ``d`` distinct records (under
+    3·10⁻⁸ for a million).
+
+Memory
+    A hash digest keeps 24 bytes per distinct value (hash, count, first row: three 64-bit
+    integers), 32 for the feature digest (plus the feature-vector hash): about 24 MB for a
+    million distinct rows, per digest. Rule results and example lists are bounded.
+
+Merging
+    Every part merges exactly (``digest(A ∪ B) == merge(digest(A), digest(B))`` with B's rows
+    after A's): hash digests are concatenated and re-aggregated (first rows of B shifted by the
+    row count of A), fingerprints and counts add, example lists keep the first
+    :data:`~auditor.validation.results.MAX_EXAMPLES` positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from auditor.engines.associations import FeatureTable, feature_table
+from auditor.engines.profile import LABEL, ColumnProfile, canonical_label
+from auditor.validation.results import (
+    MAX_EXAMPLES,
+    RuleResult,
+    json_safe,
+    merge_results,
+)
+
+if TYPE_CHECKING:
+    from auditor.engines.pandas import ProfilePlan
+
+NUMERIC_CODES: tuple[float, ...] = (-1, -2, -3, -7, -8, -9, -77, -88, -99, -999, -9999,
+                                    77, 88, 99, 777, 888, 999, 7777, 8888, 9999, 99999, 999999, 9999999)
+"""Numbers often used for "missing", "refused", "not applicable" (survey and registry practice)."""
+
+TEXT_CODES: frozenset[str] = frozenset({"", "?", "-", "--", ".", "na", "n/a", "n.a.", "nan", "null", "#n/a",
+                                        "unknown", "unk", "missing", "not available", "onbekend"})
+"""Texts that stand for a missing value (compared after stripping spaces, case-insensitively)."""
+
+DATE_CODES: tuple[str, ...] = ("0001-01-01", "1800-01-01", "1899-12-30", "1899-12-31", "1900-01-01", "1970-01-01",
+                               "2099-12-31", "2999-12-31", "9999-12-31")
+"""Dates used as placeholders (epochs, spreadsheet zero dates, "open-ended")."""
+
+_DATE_CODE_US = np.array(DATE_CODES, dtype="datetime64[us]").view(np.int64)
+_MASK64 = (1 << 64) - 1
+
+
+def _column_hash(series: pd.Series) -> np.ndarray:
+    """Canonical 64-bit hash of each value of a column (see the module docstring)."""
+    dtype = series.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        if getattr(series.dt, "tz", None) is not None:
+            series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+        return pd.util.hash_array(series.to_numpy(dtype="datetime64[us]").view(np.int64))
+    if pd.api.types.is_numeric_dtype(dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        values = np.where(np.isnan(values), np.nan, values) + 0.0  # one NaN; -0.0 == 0.0
+        return pd.util.hash_array(values)
+    return pd.util.hash_pandas_object(series, index=False).to_numpy(dtype=np.uint64)
+
+
+def combine_hashes(arrays: list[np.ndarray], n: int) -> np.ndarray:
+    """Combine per-column hashes into a row hash (pandas' ``combine_hash_arrays``, order-dependent)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    out = np.full(n, 0x345678, dtype=np.uint64)
+    mult = np.uint64(1000003)
+    k = len(arrays)
+    for i, values in enumerate(arrays):
+        out ^= values
+        out *= mult
+        mult = np.uint64(int(mult) + 82520 + 2 * (k - i))
+    out += np.uint64(97531)
+    return out
+
+
+def _first_occurrences(codes: np.ndarray) -> np.ndarray:
+    """Whether each entry is the first of its code, for codes numbered in order of first appearance."""
+    is_first = np.zeros(len(codes), dtype=bool)
+    if len(codes):
+        running = np.maximum.accumulate(codes)
+        is_first[0] = True
+        is_first[1:] = codes[1:] > running[:-1]
+    return is_first
+
+
+@dataclass
+class HashCounts:
+    """Distinct row hashes with their row counts and first rows.
+
+    Attributes
+    ----------
+    columns
+        The columns hashed (sorted by name).
+    hashes
+        Distinct 64-bit hashes (``uint64``), in order of their first row.
+    counts
+        Rows per hash.
+    first
+        Position of the first row with each hash.
+    repeats, repeat_hashes
+        Positions of the first :data:`~auditor.validation.results.MAX_EXAMPLES` rows that repeat an
+        earlier row's hash, and their hashes (to find the earlier row with :meth:`first_of`).
+    groups
+        For the feature digest: the hash of the feature vector alone (the hash itself covers
+        features and label).
+    n_skipped
+        Rows not hashed (missing id; missing label for the feature digest).
+    """
+
+    columns: tuple[str, ...]
+    hashes: np.ndarray
+    counts: np.ndarray
+    first: np.ndarray
+    repeats: np.ndarray
+    repeat_hashes: np.ndarray
+    groups: np.ndarray | None = None
+    n_skipped: int = 0
+
+    @classmethod
+    def from_hashes(cls, hashes: np.ndarray, columns: tuple[str, ...], *, positions: np.ndarray | None = None,
+                    groups: np.ndarray | None = None, n_skipped: int = 0) -> HashCounts:
+        """Digest of row hashes (``positions`` = the rows they belong to; default 0..n-1)."""
+        values = np.asarray(hashes, dtype=np.uint64)
+        codes, distinct = pd.factorize(values)
+        is_first = _first_occurrences(codes)
+        where = np.arange(len(codes), dtype=np.int64) if positions is None else np.asarray(positions, dtype=np.int64)
+        first_index = np.flatnonzero(is_first)
+        repeat_index = np.flatnonzero(~is_first)[:MAX_EXAMPLES]
+        return cls(
+            columns=columns,
+            hashes=np.asarray(distinct, dtype=np.uint64),
+            counts=np.bincount(codes, minlength=len(distinct)).astype(np.int64),
+            first=where[first_index],
+            repeats=where[repeat_index],
+            repeat_hashes=values[repeat_index],
+            groups=None if groups is None else np.asarray(groups, dtype=np.uint64)[first_index],
+            n_skipped=n_skipped,
+        )
+
+    @property
+    def n_rows(self) -> int:
+        """Rows hashed."""
+        return int(self.counts.sum())
+
+    @property
+    def n_repeated(self) -> int:
+        """Rows whose hash occurred on an earlier row (duplicates beyond the first of each)."""
+        return self.n_rows - len(self.hashes)
+
+    def first_of(self, hashes: np.ndarray) -> np.ndarray:
+        """First row of each of ``hashes`` (all of which must be in the digest)."""
+        order = np.argsort(self.hashes, kind="stable")
+        found = np.searchsorted(self.hashes, hashes, sorter=order)
+        return self.first[order[found]]
+
+    def merge(self, other: HashCounts, offset: int) -> HashCounts:
+        """Digest of the rows of ``self`` followed by the ``offset``-shifted rows of ``other``."""
+        if self.columns != other.columns:
+            raise ValueError("cannot merge digests of different columns")
+        hashes = np.concatenate([self.hashes, other.hashes])
+        codes, distinct = pd.factorize(hashes)
+        is_first = np.flatnonzero(_first_occurrences(codes))
+        first = np.concatenate([self.first, other.first + offset])
+        counts = np.bincount(codes, weights=np.concatenate([self.counts, other.counts]).astype(float), minlength=len(distinct))
+        seen = np.isin(other.hashes, self.hashes)
+        positions = np.concatenate([self.repeats, other.repeats + offset, other.first[seen] + offset])
+        repeat_hashes = np.concatenate([self.repeat_hashes, other.repeat_hashes, other.hashes[seen]])
+        order = np.argsort(positions, kind="stable")[:MAX_EXAMPLES]
+        groups = None
+        if self.groups is not None and other.groups is not None:
+            groups = np.concatenate([self.groups, other.groups])[is_first]
+        return HashCounts(
+            columns=self.columns, hashes=np.asarray(distinct, dtype=np.uint64), counts=counts.astype(np.int64),
+            first=first[is_first], repeats=positions[order].astype(np.int64),
+            repeat_hashes=repeat_hashes[order].astype(np.uint64), groups=groups,
+            n_skipped=self.n_skipped + other.n_skipped,
+        )
+
+
+@dataclass
+class DateRange:
+    """Earliest and latest date of the declared date column (microseconds since the epoch, UTC)."""
+
+    column: str
+    n: int
+    n_unreadable: int
+    first: int | None
+    last: int | None
+
+    def merge(self, other: DateRange) -> DateRange:
+        """Range over both parts."""
+        firsts = [v for v in (self.first, other.first) if v is not None]
+        lasts = [v for v in (self.last, other.last) if v is not None]
+        return DateRange(self.column, self.n + other.n, self.n_unreadable + other.n_unreadable,
+                         min(firsts) if firsts else None, max(lasts) if lasts else None)
+
+
+def _add_nested(a: Mapping[str, Mapping[str, int]], b: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    out = {k: dict(v) for k, v in a.items()}
+    for column, counts in b.items():
+        mine = out.setdefault(column, {})
+        for value, count in counts.items():
+            mine[value] = mine.get(value, 0) + count
+    return out
+
+
+@dataclass
+class Digests:
+    """Row-level statistics of one dataset for the quality checks (see the module docstring).
+
+    Attributes
+    ----------
+    rows
+        Digest of the records (all columns except prediction and score).
+    ids
+        Digest of the id column (rows with a missing id skipped), if an id is declared.
+    features
+        Digest of feature vector + label (rows with a missing label skipped), if there is a label.
+    fingerprints
+        Per column, ``(Σ h, Σ h·(row+1))`` modulo 2⁶⁴ of its value hashes.
+    label_tables
+        Feature value × label counts (the label is the table's single attribute, ``__label__``).
+    codes
+        Per column, exact counts of the usual missing-value codes found (keys are the values as
+        they appear, canonical text).
+    treated_missing
+        Per column, counts of the values the spec said to treat as missing (already missing in
+        the column profiles).
+    dates
+        Range of the declared date column.
+    rules
+        Results of the spec's rules, the pandera schema and the expectation suite.
+    header_duplicates
+        Names that occurred more than once in the file's header.
+    """
+
+    rows: HashCounts
+    ids: HashCounts | None = None
+    features: HashCounts | None = None
+    fingerprints: dict[str, tuple[int, int]] = field(default_factory=dict)
+    label_tables: FeatureTable | None = None
+    codes: dict[str, dict[str, int]] = field(default_factory=dict)
+    treated_missing: dict[str, dict[str, int]] = field(default_factory=dict)
+    dates: DateRange | None = None
+    rules: tuple[RuleResult, ...] = ()
+    header_duplicates: tuple[str, ...] = ()
+
+    def merge(self, other: Digests, offset: int) -> Digests:
+        """Digests of the rows of ``self`` followed by those of ``other`` (``offset`` = rows of ``self``)."""
+        def pair(a: Any, b: Any, merge: Any) -> Any:
+            return merge(a, b) if a is not None and b is not None else a or b
+
+        fingerprints = {}
+        for column, (s1, s2) in self.fingerprints.items():
+            o1, o2 = other.fingerprints.get(column, (0, 0))
+            fingerprints[column] = ((s1 + o1) & _MASK64, (s2 + o2 + offset * o1) & _MASK64)
+        return Digests(
+            rows=self.rows.merge(other.rows, offset),
+            ids=pair(self.ids, other.ids, lambda a, b: a.merge(b, offset)),
+            features=pair(self.features, other.features, lambda a, b: a.merge(b, offset)),
+            fingerprints=fingerprints,
+            label_tables=pair(self.label_tables, other.label_tables, lambda a, b: a.merge(b)),
+            codes=_add_nested(self.codes, other.codes),
+            treated_missing=_add_nested(self.treated_missing, other.treated_missing),
+            dates=pair(self.dates, other.dates, lambda a, b: a.merge(b)),
+            rules=merge_results(self.rules, other.rules, offset),
+            header_duplicates=tuple(dict.fromkeys((*self.header_duplicates, *other.header_duplicates))),
+        )
+
+
+def _text_code(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in TEXT_CODES
+
+
+def apply_missing_values(frame: pd.DataFrame, codes: Mapping[str, tuple[Any, ...]]) -> tuple[pd.DataFrame, dict[str, dict[str, int]]]:
+    """Replace the declared missing-value codes by missing values, and count what was replaced.
+
+    Numbers are compared with numeric columns by value; text is compared with text columns after
+    stripping spaces (``"?"`` matches ``" ?"``). The input frame is not modified.
+
+    Returns
+    -------
+    (frame, counts)
+        The frame to profile, and per column the number of cells replaced per code.
+    """
+    replaced: dict[str, pd.Series] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for column, values in codes.items():
+        if column not in frame.columns:
+            continue
+        series = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            continue
+        if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+            numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+            mask = series.isin(numbers).to_numpy(dtype=bool) if numbers else np.zeros(len(series), dtype=bool)
+        else:
+            texts = {(canonical_label(v) or "").strip() for v in values}
+            codes_, uniques = pd.factorize(series, use_na_sentinel=True)
+            labels = pd.Series(np.asarray(uniques, dtype=object)).map(lambda u: (canonical_label(u) or "").strip())
+            bad = labels.isin(texts).to_numpy(dtype=bool)
+            mask = np.zeros(len(series), dtype=bool)
+            mask[codes_ >= 0] = bad[codes_[codes_ >= 0]]
+        if not mask.any():
+            continue
+        hits = series[mask].value_counts()
+        counts[column] = {canonical_label(v) or "": int(c) for v, c in zip(hits.index, hits.to_numpy(), strict=True)}
+        replaced[column] = series.mask(mask)
+    if not replaced:
+        return frame, counts
+    out = frame.copy(deep=False)
+    for column, series in replaced.items():
+        out[column] = series
+    return out, counts
+
+
+def _code_counts(frame: pd.DataFrame, columns: Mapping[str, ColumnProfile], skip: set[str]) -> dict[str, dict[str, int]]:
+    """Exact counts of the usual missing-value codes per column (from the category counts when kept)."""
+    out: dict[str, dict[str, int]] = {}
+    numeric_codes = {float(v) for v in NUMERIC_CODES}
+    for name, profile in columns.items():
+        if name in skip:
+            continue
+        hits: dict[str, int] = {}
+        if profile.kind == "numeric":
+            if profile.counts is not None:
+                for label, count in profile.counts.items():
+                    try:
+                        if float(label) in numeric_codes:
+                            hits[label] = count
+                    except ValueError:
+                        continue
+            else:
+                values = frame[name].to_numpy(dtype=float, na_value=np.nan)
+                found, counts = np.unique(values[np.isin(values, NUMERIC_CODES)], return_counts=True)
+                hits = {canonical_label(float(v)) or "": int(c) for v, c in zip(found, counts, strict=True)}
+        elif profile.kind == "categorical":
+            if profile.counts is not None:
+                hits = {label: count for label, count in profile.counts.items() if _text_code(label)}
+            else:
+                series = frame[name]
+                distinct = pd.Series(series.dropna().unique())
+                text = distinct.astype(str).str.strip().str.lower()
+                found = distinct[text.isin(TEXT_CODES).to_numpy()].tolist()
+                if found:
+                    matched = series[series.isin(found)].value_counts()
+                    hits = {str(v): int(c) for v, c in zip(matched.index, matched.to_numpy(), strict=True)}
+        elif profile.kind == "datetime":
+            stamps = frame[name]
+            if getattr(stamps.dt, "tz", None) is not None:
+                stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+            micros = stamps.to_numpy(dtype="datetime64[us]").view(np.int64)
+            found, counts = np.unique(micros[np.isin(micros, _DATE_CODE_US)], return_counts=True)
+            hits = {DATE_CODES[int(np.flatnonzero(_DATE_CODE_US == v)[0])]: int(c) for v, c in zip(found, counts, strict=True)}
+        if hits:
+            out[name] = dict(sorted(hits.items()))
+    return out
+
+
+def _date_range(frame: pd.DataFrame, column: str, fmt: str | None) -> DateRange:
+    series = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        stamps = series.dt.tz_convert("UTC").dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
+    else:
+        stamps = pd.to_datetime(series, errors="coerce", format=fmt or "ISO8601")
+    micros = stamps.to_numpy(dtype="datetime64[us]")
+    ok = ~np.isnat(micros)
+    values = micros[ok].view(np.int64)
+    return DateRange(
+        column=column, n=int(ok.sum()), n_unreadable=int((series.notna().to_numpy() & ~ok).sum()),
+        first=int(values.min()) if values.size else None, last=int(values.max()) if values.size else None,
+    )
+
+
+def _label_part(series: pd.Series) -> tuple[np.ndarray, list[str | None]]:
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    labels: list[str | None] = [canonical_label(v) for v in uniques]
+    return np.where(codes < 0, len(labels), codes).astype(np.int64), labels + [None]
+
+
+def _rules(frame: pd.DataFrame, plan: ProfilePlan, dataset: str) -> tuple[RuleResult, ...]:
+    quality = plan.quality
+    if quality is None:
+        return ()
+    from auditor.validation.rules import check_column_rule, check_cross_field
+
+    positional = frame if frame.index.equals(pd.RangeIndex(len(frame))) else frame.reset_index(drop=True)
+    out: list[RuleResult] = []
+    for rule in quality.rules:
+        out.extend(check_column_rule(rule, positional, id_column=plan.id))
+    for name, expression in quality.cross_field:
+        out.append(check_cross_field(name, expression, positional))
+    for source, run in (("pandera", quality.pandera), ("great_expectations", quality.expectations)):
+        if run is None:
+            continue
+        try:
+            if source == "pandera":
+                from auditor.validation.pandera import run_schema
+
+                out.extend(run_schema(quality.pandera, positional, id_column=plan.id))
+            else:
+                from auditor.validation.gx import run_suite
+
+                out.extend(run_suite(quality.expectations, positional, dataset=dataset, id_column=plan.id))
+        except Exception as exc:  # a validator that crashes is reported, not raised: the audit goes on
+            out.append(RuleResult(source=source, rule="run", column=None, n_checked=0, n_failed=None, success=False,
+                                  detail=json_safe({"error": f"{type(exc).__name__}: {exc}"}), key=f"{source}/run"))
+    return tuple(out)
+
+
+def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str, ColumnProfile], *,
+                    dataset: str, treated_missing: Mapping[str, Mapping[str, int]] | None = None) -> Digests:
+    """All row digests of one dataset (called by :func:`auditor.engines.pandas.profile_frame`).
+
+    Parameters
+    ----------
+    frame
+        The data, after :func:`apply_missing_values`.
+    plan
+        Column roles and the quality plan.
+    columns
+        The column profiles already computed in this pass (their category counts are reused).
+    dataset
+        The dataset's role (names the data asset of an expectation suite).
+    treated_missing
+        What :func:`apply_missing_values` replaced.
+    """
+    n = len(frame)
+    names = [str(c) for c in frame.columns]
+    hashes = {name: _column_hash(frame[name]) for name in names}
+    weights = np.arange(1, n + 1, dtype=np.uint64)
+    fingerprints = {name: (int(h.sum(dtype=np.uint64)), int((h * weights).sum(dtype=np.uint64))) for name, h in hashes.items()}
+
+    outputs = {plan.prediction, plan.score}
+    record = tuple(sorted(c for c in names if c not in outputs))
+    rows = HashCounts.from_hashes(combine_hashes([hashes[c] for c in record], n), record)
+
+    ids = None
+    if plan.id is not None:
+        present = frame[plan.id].notna().to_numpy()
+        positions = np.flatnonzero(present)
+        ids = HashCounts.from_hashes(hashes[plan.id][present], (plan.id,), positions=positions, n_skipped=int(n - present.sum()))
+
+    quality = plan.quality
+    date_column = quality.date_column if quality is not None else None
+    features = tuple(sorted(c for c in plan.features if c in hashes and c != date_column))
+    feature_digest = None
+    label_tables = None
+    if plan.target is not None and features:
+        labelled = frame[plan.target].notna().to_numpy()
+        vector = combine_hashes([hashes[c] for c in features], n)
+        with_label = combine_hashes([vector, hashes[plan.target]], n)
+        feature_digest = HashCounts.from_hashes(with_label[labelled], features, positions=np.flatnonzero(labelled),
+                                                groups=vector[labelled], n_skipped=int(n - labelled.sum()))
+        label_tables = feature_table(frame, tuple(c for c in plan.features if c != date_column), (LABEL,),
+                                     [_label_part(frame[plan.target])])
+
+    roles = {plan.id, plan.target, plan.prediction, plan.score}
+    return Digests(
+        rows=rows,
+        ids=ids,
+        features=feature_digest,
+        fingerprints=fingerprints,
+        label_tables=label_tables,
+        codes=_code_counts(frame, columns, {c for c in roles if c}),
+        treated_missing={k: dict(v) for k, v in (treated_missing or {}).items()},
+        dates=_date_range(frame, date_column, quality.date_format) if date_column else None,
+        rules=_rules(frame, plan, dataset),
+        header_duplicates=quality.header_duplicates if quality is not None else (),
+    )
+
+
+__all__ = ["DATE_CODES", "NUMERIC_CODES", "TEXT_CODES", "DateRange", "Digests", "HashCounts", "apply_missing_values",
+           "combine_hashes", "compute_digests"]

@@ -1,0 +1,167 @@
+"""A bounded, seeded, stratified sample of rows, drawn in the profiling pass.
+
+Checks see statistics, not rows (DESIGN.md §3). The few that truly need rows — the proxy
+check's cross-validated model that predicts a protected attribute from the features — get this
+sample instead, and say so in their evidence. It is kept in memory with the profile and never
+written to the evidence or the report.
+
+How rows are chosen (bottom-k sampling, Cohen & Kaplan 2007):
+
+* every row gets a 64-bit key, a seeded hash of its *content* (``pandas.util.hash_pandas_object``
+  with a key derived from :data:`SEED`), so the same row gets the same key in any chunk, any
+  order, any engine;
+* the sample keeps the :data:`SAMPLE_SIZE` rows with the smallest keys overall, **plus** the
+  :data:`PER_CELL` rows with the smallest keys within each protected group cell (so small groups
+  are present even when they are rare: the sample is stratified, not proportional);
+* two samples merge exactly: the rows the union would keep are among the rows either part kept,
+  so ``sample(A ∪ B) == merge(sample(A), sample(B))``.
+
+Identical rows get identical keys and are kept or dropped together. Each kept row's inclusion
+is a deterministic function of the data and the seed: the same data give the same sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SAMPLE_SIZE = 20_000
+"""Rows kept overall (the bottom-k part)."""
+
+PER_CELL = 200
+"""Rows kept per protected group cell (the stratified part)."""
+
+SEED = 20240712
+"""Seed of the row keys (the AI Act's publication date); recorded in the evidence of checks that use the sample."""
+
+_SEP = "\x1f"  # joins the labels of a cell (a character no label contains)
+
+
+def _hash_key(seed: int) -> str:
+    return f"{seed:016d}"[-16:]
+
+
+def row_keys(frame: pd.DataFrame, seed: int = SEED) -> np.ndarray:
+    """Seeded 64-bit content hash per row (independent of the index and of row order)."""
+    if frame.shape[1] == 0:
+        return np.zeros(len(frame), dtype=np.uint64)
+    return pd.util.hash_pandas_object(frame, index=False, hash_key=_hash_key(seed)).to_numpy(dtype=np.uint64)
+
+
+def _select(keys: np.ndarray, cells: np.ndarray, size: int, per_cell: int) -> np.ndarray:
+    """Indices of the rows among the ``size`` smallest keys or the ``per_cell`` smallest in their cell."""
+    n = len(keys)
+    keep = np.zeros(n, dtype=bool)
+    if n == 0:
+        return np.flatnonzero(keep)
+    if n <= size:
+        keep[:] = True
+    else:
+        order = np.argsort(keys, kind="stable")
+        keep[order[:size]] = True
+    if per_cell > 0:
+        # Per cell, the per_cell smallest keys: candidates first (keys below a generous quantile of
+        # the cell's expected key distribution), then an exact sort of the few candidates.
+        _, cell_index, cell_counts = np.unique(cells, return_inverse=True, return_counts=True)
+        big = cell_counts > per_cell
+        keep |= ~big[cell_index]
+        if big.any():
+            share = np.minimum(1.0, 3.0 * per_cell / np.maximum(cell_counts, 1) + 1e-3)
+            limit = (share * float(np.iinfo(np.uint64).max)).astype(np.float64)
+            candidate = big[cell_index] & (keys.astype(np.float64) <= limit[cell_index])
+            idx = np.flatnonzero(candidate)
+            found = np.bincount(cell_index[idx], minlength=len(cell_counts))
+            short = big & (found < per_cell)
+            if short.any():  # astronomically unlikely; fall back to all rows of those cells
+                idx = np.union1d(idx, np.flatnonzero(short[cell_index]))
+            order = idx[np.lexsort((keys[idx], cell_index[idx]))]
+            ci = cell_index[order]
+            start = np.searchsorted(ci, ci, side="left")
+            rank = np.arange(len(order)) - start
+            keep[order[rank < per_cell]] = True
+    return np.flatnonzero(keep)
+
+
+@dataclass
+class RowSample:
+    """Rows kept for the checks that need rows.
+
+    Attributes
+    ----------
+    rows
+        The kept rows (only the columns the plan names; never the id column), ordered by key,
+        with the original index dropped.
+    keys
+        Their seeded content hashes, ascending.
+    cells
+        Their protected group cell: the canonical labels joined as one text (stable across chunks).
+    n_rows
+        Rows of the data the sample was drawn from.
+    size, per_cell, seed
+        The sampling parameters.
+    """
+
+    rows: pd.DataFrame
+    keys: np.ndarray
+    cells: np.ndarray
+    n_rows: int
+    size: int = SAMPLE_SIZE
+    per_cell: int = PER_CELL
+    seed: int = SEED
+
+    def merge(self, other: RowSample) -> RowSample:
+        """The sample of the union of the two parts' rows."""
+        if (self.size, self.per_cell, self.seed) != (other.size, other.per_cell, other.seed):
+            raise ValueError("cannot merge samples drawn with different parameters")
+        rows = pd.concat([self.rows, other.rows], ignore_index=True)
+        keys = np.concatenate([self.keys, other.keys])
+        cells = np.concatenate([self.cells, other.cells])
+        return _finish(rows, keys, cells, self.n_rows + other.n_rows, self.size, self.per_cell, self.seed)
+
+
+def _finish(rows: pd.DataFrame, keys: np.ndarray, cells: np.ndarray, n_rows: int, size: int, per_cell: int,
+            seed: int) -> RowSample:
+    chosen = _select(keys, cells, size, per_cell)
+    order = chosen[np.lexsort((cells[chosen], keys[chosen]))]
+    return RowSample(rows.iloc[order].reset_index(drop=True), keys[order], cells[order], n_rows, size, per_cell, seed)
+
+
+def draw_sample(
+    frame: pd.DataFrame,
+    columns: list[str],
+    group_parts: list[tuple[np.ndarray, list[str | None]]],
+    *,
+    size: int = SAMPLE_SIZE,
+    per_cell: int = PER_CELL,
+    seed: int = SEED,
+) -> RowSample:
+    """Draw the sample of ``columns`` from ``frame``.
+
+    Parameters
+    ----------
+    frame
+        The data.
+    columns
+        Columns to keep (features, protected attributes, target, prediction, score).
+    group_parts
+        Per protected attribute: the code per row (missing = last code) and the canonical label
+        per code, as the group table computes them; they define the strata.
+    size, per_cell, seed
+        See :data:`SAMPLE_SIZE`, :data:`PER_CELL`, :data:`SEED`.
+    """
+    data = frame[columns]
+    keys = row_keys(data, seed)
+    cell_codes = np.zeros(len(frame), dtype=np.int64)
+    for codes, labels in group_parts:
+        cell_codes = cell_codes * len(labels) + codes
+    chosen = _select(keys, cell_codes, size, per_cell)
+    cells = np.full(len(chosen), "", dtype=object)
+    for i, (codes, labels) in enumerate(group_parts):
+        text = np.array(["\x00" if v is None else v for v in labels], dtype=object)[codes[chosen]]
+        cells = text if i == 0 else cells + _SEP + text
+    return _finish(data.iloc[chosen].reset_index(drop=True), keys[chosen], cells, len(frame), size, per_cell, seed)
+
+
+__all__ = ["PER_CELL", "SAMPLE_SIZE", "SEED", "RowSample", "draw_sample", "row_keys"]

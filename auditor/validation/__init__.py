@@ -1,0 +1,11 @@
+"""Row-level validation for the data-quality checks: the spec's rules, pandera, Great Expectations.
+
+Everything here runs inside the profiling pass (:mod:`auditor.engines.digests`) on the DataFrame
+being profiled, and produces :class:`~auditor.validation.results.RuleResult` objects: exact
+counts, bounded example rows and privacy-safe example values. pandera and Great Expectations
+are imported only when a spec names a schema or a suite.
+"""
+
+from auditor.validation.results import RuleResult
+
+__all__ = ["RuleResult"]

@@ -1,0 +1,174 @@
+"""The result of one validation rule on one dataset: exact counts and bounded, privacy-safe examples.
+
+Rules come from four places — the spec's column rules, the spec's cross-field rules, a user's
+pandera schema and a user's Great Expectations suite — and all end up as :class:`RuleResult`
+objects in the profile (:attr:`auditor.engines.digests.Digests.rules`). They are computed on the
+rows while the dataset is profiled (the same load, not a second scan of the file), because a
+count of failing rows needs the rows.
+
+Examples are bounded and privacy-safe:
+
+* ``rows``: the positions of the first :data:`MAX_EXAMPLES` failing rows, 0-based in file order
+  (row 0 is the first data row, line 2 of a CSV file with a header);
+* ``values``: failing values with the number of failing rows that have them, kept only for a
+  value at least :data:`MIN_VALUE_COUNT` failing rows share (a value that few rows have could
+  point to a person), never for the id column, and never for rules over several columns.
+
+Results merge exactly (counts add; the rows of the second part are shifted by the first part's
+row count and the first :data:`MAX_EXAMPLES` kept); the value counts of a merged result are exact
+for the values both parts kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MAX_EXAMPLES = 20
+"""Number of example rows (and distinct example values) kept per rule."""
+
+MIN_VALUE_COUNT = 10
+"""A failing value is shown only when at least this many failing rows share it (the report's
+privacy floor)."""
+
+RULE_SOURCES = ("spec", "cross_field", "pandera", "great_expectations")
+
+
+@dataclass
+class RuleResult:
+    """Outcome of one rule on one dataset.
+
+    Attributes
+    ----------
+    source
+        ``spec`` (a column rule), ``cross_field``, ``pandera`` or ``great_expectations``.
+    rule
+        What was checked: ``type``, ``min``, ``max``, ``allowed``, ``pattern``, ``not_null`` for
+        spec rules; the rule's name for cross-field rules; the check name for pandera; the
+        expectation type for Great Expectations.
+    column
+        The column it concerns (``None`` for a rule over several columns or the whole table).
+    n_checked
+        Rows the rule was evaluated on (for most rules: rows where the column is not missing).
+    n_failed
+        Rows that failed it; ``None`` when the rule is about the table, not rows (a missing
+        column, a row count).
+    rows
+        Positions of the first failing rows (at most :data:`MAX_EXAMPLES`).
+    values
+        ``(value, count)`` of failing values shared by at least :data:`MIN_VALUE_COUNT` failing rows.
+    success
+        Whether the rule holds (a Great Expectations ``mostly`` can make a rule with failing rows
+        succeed).
+    detail
+        JSON-safe parameters of the rule (bounds, allowed values, pattern, expression, kwargs)
+        and, for table-level outcomes, what was observed.
+    key
+        Identity of the rule within the dataset, used to merge results of two parts.
+    """
+
+    source: str
+    rule: str
+    column: str | None
+    n_checked: int
+    n_failed: int | None
+    rows: tuple[int, ...] = ()
+    values: tuple[tuple[str, int], ...] = ()
+    success: bool = True
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    key: str = ""
+
+    def merge(self, other: RuleResult, offset: int) -> RuleResult:
+        """The result over the rows of ``self`` followed by the rows of ``other``."""
+        rows = tuple(sorted({*self.rows, *(r + offset for r in other.rows)}))[:MAX_EXAMPLES]
+        counts: dict[str, int] = dict(self.values)
+        for value, count in other.values:
+            counts[value] = counts.get(value, 0) + count
+        failed = None if self.n_failed is None and other.n_failed is None else (self.n_failed or 0) + (other.n_failed or 0)
+        return RuleResult(
+            source=self.source, rule=self.rule, column=self.column,
+            n_checked=self.n_checked + other.n_checked, n_failed=failed, rows=rows,
+            values=_top_values(counts), success=self.success and other.success,
+            detail=self.detail, key=self.key,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form for finding parameters."""
+        return {
+            "source": self.source, "rule": self.rule, "column": self.column,
+            "n_checked": int(self.n_checked), "n_failed": None if self.n_failed is None else int(self.n_failed),
+            "rows": [int(r) for r in self.rows], "values": [{"value": v, "count": int(c)} for v, c in self.values],
+            "success": bool(self.success), "detail": dict(self.detail),
+        }
+
+
+def _top_values(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    kept = sorted(((v, c) for v, c in counts.items() if c >= MIN_VALUE_COUNT), key=lambda vc: (-vc[1], vc[0]))
+    return tuple(kept[:MAX_EXAMPLES])
+
+
+def example_values(values: Iterable[Any] | pd.Series, *, identifying: bool) -> tuple[tuple[str, int], ...]:
+    """Failing values that at least :data:`MIN_VALUE_COUNT` failing rows share, most frequent first.
+
+    Parameters
+    ----------
+    values
+        The failing values (one per failing row).
+    identifying
+        ``True`` for the id column or a rule over several columns: then no value is kept.
+    """
+    if identifying:
+        return ()
+    from auditor.engines.profile import canonical_label
+
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    counts = series.value_counts(dropna=False)
+    counts = counts[counts >= MIN_VALUE_COUNT]
+    out: dict[str, int] = {}
+    for value, count in zip(counts.index, counts.to_numpy(), strict=True):
+        label = canonical_label(value)
+        key = "(missing)" if label is None else label
+        out[key] = out.get(key, 0) + int(count)
+    return _top_values(out)
+
+
+def first_rows(mask: np.ndarray) -> tuple[int, ...]:
+    """Positions of the first :data:`MAX_EXAMPLES` ``True`` entries."""
+    return tuple(int(i) for i in np.flatnonzero(mask)[:MAX_EXAMPLES])
+
+
+def merge_results(a: tuple[RuleResult, ...], b: tuple[RuleResult, ...], offset: int) -> tuple[RuleResult, ...]:
+    """Merge two parts' results rule by rule (matched on ``key``)."""
+    theirs = {r.key: r for r in b}
+    out = [r.merge(theirs.pop(r.key), offset) if r.key in theirs else r for r in a]
+    out.extend(theirs.values())
+    return tuple(out)
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON types for rule parameters (numpy scalars, dates, sets and long lists tamed)."""
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset | np.ndarray):
+        items = list(value)
+        shown = [json_safe(v) for v in items[:MAX_EXAMPLES]]
+        return shown + ([f"… ({len(items)} in all)"] if len(items) > MAX_EXAMPLES else [])
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else str(value)
+    if value is None or isinstance(value, str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+__all__ = ["MAX_EXAMPLES", "MIN_VALUE_COUNT", "RULE_SOURCES", "RuleResult", "example_values", "first_rows",
+           "json_safe", "merge_results"]
