@@ -24,7 +24,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from auditor.reference import JOINT_SEPARATOR
-from auditor.render.i18n import Translator, format_metric
+from auditor.render.i18n import Translator, format_interval, format_metric
 
 CHARTED_METRICS = (
     "share", "selection_rate", "base_rate", "true_positive_rate", "false_positive_rate",
@@ -63,7 +63,10 @@ class ChartRow:
     Attributes
     ----------
     label
-        The group (``sex = F``) or the column name.
+        The group (``sex = F``; the category alone for one attribute) or the column name.
+    short
+        The label drawn in the chart: the categories alone (``F · 18-26``), as the title names
+        the attributes.
     value, ci, n
         The charted metric's value, 95% interval and number of rows.
     suppressed
@@ -79,6 +82,7 @@ class ChartRow:
     """
 
     label: str
+    short: str
     value: float | None
     ci: tuple[float, float] | None
     n: int | None
@@ -201,6 +205,7 @@ def series_for(
             ci = m.get("ci")
             rows.append(ChartRow(
                 label=_label(group, tr) if by == "group" else str(m.get("column")),
+                short=_short(group, tr) if by == "group" else str(m.get("column")),
                 value=m.get("value"),
                 ci=(float(ci[0]), float(ci[1])) if ci else None,
                 n=n,
@@ -226,6 +231,11 @@ def _label(group: Mapping[str, Any], tr: Translator) -> str:
         (value,) = group.values()
         return str(tr.text("ui.missing_value")) if value is None else str(value)
     return tr.group(group)
+
+
+def _short(group: Mapping[str, Any], tr: Translator) -> str:
+    missing = str(tr.text("ui.missing_value"))
+    return " · ".join(missing if v is None else str(v) for v in group.values())
 
 
 def _scale(series: ChartSeries) -> tuple[float, float]:
@@ -322,7 +332,7 @@ def svg(series: ChartSeries, *, chart_id: str, title: str, description: str, tr:
     for i, row in enumerate(series.rows):
         y = _TOP + _ROW * i + _ROW / 2
         ty = _n(y + 4)
-        labels.append(f'<text x="{_LABEL_RIGHT}" y="{ty}">{escape(_truncate(row.label))}</text>')
+        labels.append(f'<text x="{_LABEL_RIGHT}" y="{ty}">{escape(_truncate(row.short))}</text>')
         if row.suppressed:
             notes.append(f'<text x="{_PLOT_LEFT + 4}" y="{ty}">{escape(suppressed)}</text>')
         elif row.value is not None:
@@ -400,8 +410,7 @@ def describe(series: ChartSeries, tr: Translator, privacy_floor: int) -> str:
 
     def row_text(row: ChartRow) -> str:
         value = format_metric(series.metric, row.value, language)
-        interval = (f"{format_metric(series.metric, row.ci[0], language)}–{format_metric(series.metric, row.ci[1], language)}"
-                    if row.ci else "")
+        interval = format_interval(series.metric, row.ci, language) if row.ci else ""
         status = (tr.text("report.chart.reference_group") if row.reference
                   else tr.text(f"status.{row.status}") if row.status else "")
         expected = format_metric(series.metric, row.expected, language) if row.expected is not None else ""

@@ -30,6 +30,7 @@ from auditor.render.i18n import (
     LANGUAGES,
     WITHHELD,
     Translator,
+    format_interval,
     format_metric,
     format_number,
 )
@@ -115,16 +116,33 @@ def private_params(finding: Mapping[str, Any], privacy_floor: int) -> dict[str, 
     return walk(params) if small else dict(params)
 
 
-def safe_message(tr: Translator, finding: Mapping[str, Any], privacy_floor: int) -> Markup:
-    """A finding's message with :func:`private_params`; when its template cannot work without the
-    withheld numbers, a message that says so instead."""
-    params = private_params(finding, privacy_floor)
+def _renders(tr: Translator, key: str, params: Mapping[str, Any]) -> bool:
     try:
-        return tr.message(finding["message"]["key"], params)
-    except TypeError:
-        if params == finding["message"]["params"]:
-            raise
+        tr.message(key, params)
+    except Exception:  # noqa: BLE001 - only asking whether it renders
+        return False
+    return True
+
+
+def safe_message(tr: Translator, finding: Mapping[str, Any], privacy_floor: int) -> Markup:
+    """A finding's message with :func:`private_params`.
+
+    When the message's template cannot work without the withheld numbers, a message that says
+    so takes its place. A template that fails for another reason (a bug in a catalogue) raises
+    in strict mode (the tests) and otherwise gives a message naming the key, so one broken
+    text does not cost the whole report.
+    """
+    params = private_params(finding, privacy_floor)
+    key = finding["message"]["key"]
+    try:
+        return tr.message(key, params)
+    except Exception as exc:  # noqa: BLE001 - one broken catalogue text must not cost the whole report
+        failure = exc
+    if params != finding["message"]["params"] and _renders(tr, key, finding["message"]["params"]):
         return tr.text("report.finding.withheld", floor=privacy_floor)
+    if tr.strict:
+        raise failure
+    return tr.text("report.finding.broken_message", key=key)
 
 
 def _cell(text: Any = "", *, num: bool = False, status: str | None = None, header: bool = False) -> dict[str, Any]:
@@ -195,7 +213,7 @@ class _Report:
         name = metric["name"]
         value = format_metric(name, metric.get("value"), self.lang)
         ci = metric.get("ci")
-        interval = f"{format_metric(name, ci[0], self.lang)} – {format_metric(name, ci[1], self.lang)}" if ci else ""
+        interval = format_interval(name, ci, self.lang) if ci else ""
         return value, interval
 
     def suppressed(self, metric: Mapping[str, Any]) -> bool:
@@ -649,10 +667,14 @@ class _Report:
         """One declared item: its text or fields, who declared it and when."""
         body: Mapping[str, Any] = value if isinstance(value, Mapping) else {"text": value}
         fields = {k: v for k, v in body.items() if k not in _DECLARATION_META and v not in (None, "", [], {})}
+        steps = fields.get("steps")
+        if isinstance(steps, list) and all(isinstance(x, Mapping) and "step" in x for x in steps):
+            fields["steps"] = {"pairs": [(self.field_label(str(x["step"])), self.plain(x.get("text") or "")) for x in steps]}
         if set(fields) <= {"text"}:
             shown: Any = self.plain(fields.get("text", ""))
         else:
-            shown = {"pairs": [(self.field_label(k), self.plain(v)) for k, v in fields.items()]}
+            shown = {"pairs": [(self.field_label(k), v if isinstance(v, Mapping) and "pairs" in v else self.plain(v))
+                               for k, v in fields.items()]}
         when = body.get("date") or body.get("declared_at")
         return {
             "key": key,

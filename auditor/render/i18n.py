@@ -95,6 +95,8 @@ def format_number(value: Any, language: str, digits: int = 3) -> str:
         text = f"{int(value):,}"
         return text.replace(",", ".") if language == "nl" else text
     text = f"{float(value):,.{digits}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # -0.000 rounds to zero: no sign
     if language == "nl":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text
@@ -113,6 +115,13 @@ RATE_METRICS = frozenset({
     "outside_setting_rate", "reweighed_base_rate", "precision_difference", "accuracy_difference",
 })
 """Metrics that are proportions, shown as percentages."""
+
+
+def format_interval(name: str, interval: Any, language: str) -> str:
+    """A 95% interval, ``11.2%–14.6%``; with spaces around the dash when a bound is negative."""
+    low, high = (format_metric(name, v, language) for v in interval)
+    joint = "\u00a0–\u00a0" if low.startswith("-") or high.startswith("-") else "–"
+    return f"{low}{joint}{high}"
 
 
 def format_metric(name: str, value: Any, language: str, *, digits: int | None = None) -> str:
@@ -151,7 +160,7 @@ class Translator:
         """Whether the catalogue (or the English fallback) has ``key``."""
         return key in self._texts or key in self._fallback
 
-    def text(self, key: str, **params: Any) -> Markup:
+    def text(self, key: str, /, **params: Any) -> Markup:
         """The rendered text for ``key``; the key itself when no catalogue has it."""
         template = self._texts.get(key)
         if template is None:

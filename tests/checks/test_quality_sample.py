@@ -85,4 +85,6 @@ def test_every_quality_message_renders_in_both_languages(result) -> None:  # typ
 def test_datasheets_are_in_the_evidence(result) -> None:  # type: ignore[no-untyped-def]
     sheets = {d["name"]: d["datasheet"] for d in result.to_dict()["datasets"]}
     assert sheets["training"]["rows"] == 6000 and sheets["training"]["label"]["counts"] == {"0": 5323, "1": 677}
-    assert sheets["test"]["period"] is None  # no date column declared in the sample spec
+    # The sample spec declares application_date; the test period starts at the 3 rows leaked from 2024.
+    assert sheets["test"]["period"] == {"column": "application_date", "first": "2024-03-18", "last": "2025-12-31"}
+    assert sheets["training"]["period"] == {"column": "application_date", "first": "2023-01-02", "last": "2025-03-31"}
