@@ -35,8 +35,10 @@ _LABELLED_ROLES = ("training", "validation", "test")
 
 
 def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in _LIBRARIES:
+    from auditor import __version__
+
+    out = {"python": platform.python_version(), "auditor": __version__}
+    for name in _LIBRARIES[1:]:
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -98,8 +98,9 @@ def reweighing(ctx: CheckContext) -> list[Finding]:
         before = x / m
         low, high = wilson_interval(x, m)
         ratio = rate_ratio(x, m, x[ref], m[ref])
-        after = per["wx"].to_numpy() / per["wn"].to_numpy()
-        after_ratio = after / after[ref]
+        with np.errstate(divide="ignore", invalid="ignore"):  # a reference without positives: no ratio
+            after = per["wx"].to_numpy() / per["wn"].to_numpy()
+            after_ratio = after / after[ref]
         reference = {attribute: _text(per[attribute].iloc[ref])}
         for i in range(len(per)):
             group = {attribute: _text(per[attribute].iloc[i])}
