@@ -22,8 +22,23 @@ def registry(extra: Iterable[Check] = ()) -> Mapping[str, Check]:
     ValueError
         When two checks share an id.
     """
-    from auditor.checks import bias, completeness, feedback, mitigation, performance, proxies, representativeness
-    from auditor.checks import consistency, governance, plausibility, split, sufficiency, timeliness, uniqueness, validity
+    from auditor.checks import (
+        bias,
+        completeness,
+        consistency,
+        feedback,
+        governance,
+        mitigation,
+        performance,
+        plausibility,
+        proxies,
+        representativeness,
+        split,
+        sufficiency,
+        timeliness,
+        uniqueness,
+        validity,
+    )
 
     out: dict[str, Check] = {}
     for check in (*completeness.CHECKS, *representativeness.CHECKS, *bias.CHECKS, *proxies.CHECKS, *feedback.CHECKS,

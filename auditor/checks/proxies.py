@@ -69,7 +69,10 @@ from auditor.stats.intervals import z_value
 PROXY_FEATURES = "bias.proxy_features"
 DIRECT_DISTINCTION = "bias.direct_distinction"
 
-FOLDS = 5
+FOLDS = 3
+MODEL_ROWS = 8_000
+"""The models fit on at most this many rows of the sample (seeded), so their cost stays fixed
+whatever the data's size: with 8,000 rows a balanced accuracy's interval is about ±0.02."""
 MAX_MODEL_FEATURES = 10
 N_BINS = 10
 MODEL_SEED = 0
@@ -185,6 +188,8 @@ def _fit_models(sample: RowSample, attribute: str, features: list[str], joint_on
     from sklearn.preprocessing import OneHotEncoder
 
     rows = sample.rows[sample.rows[attribute].notna()]
+    if len(rows) > MODEL_ROWS:
+        rows = rows.sample(n=MODEL_ROWS, random_state=MODEL_SEED)
     y = rows[attribute].astype(str).to_numpy()
     classes, counts = np.unique(y, return_counts=True)
     keep = np.isin(y, classes[counts >= FOLDS])

@@ -18,9 +18,9 @@ from typing import Any
 from auditor.classification import _data
 from auditor.classification._classify import Classification, classify
 from auditor.classification._facts import load_system
-from auditor.files import write_atomic
 from auditor.classification._register import register_entry, register_problems
 from auditor.errors import SpecError
+from auditor.files import write_atomic
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from auditor import exitcodes
 from auditor.classification._classify import classify
 from auditor.classification._facts import load_system
 from auditor.classification._files import read_yaml
-from auditor.files import write_atomic
 from auditor.classification._interactive import ask_facts, facts_yaml
 from auditor.classification._inventory import inventory, render_table, to_csv, to_json, write_outputs
 from auditor.classification._render import render_text
 from auditor.classification._systemcard import dump_card, system_card
 from auditor.errors import SpecError
+from auditor.files import write_atomic
 
 _CLASSIFY_HELP = """\
 Classify an AI system under the EU AI Act (Regulation (EU) 2024/1689, as amended in 2026).

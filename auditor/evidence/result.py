@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor import exitcodes
-from auditor.files import write_atomic
 from auditor.evidence.model import Finding, Status, artefact_csv
+from auditor.files import write_atomic
 
 SCHEMA_VERSION = "1.0"
 

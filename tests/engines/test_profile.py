@@ -77,7 +77,8 @@ def test_contingency_table_counts_exactly() -> None:
     expected = frame.groupby(["sex", "age", "label", "pred"], dropna=False).size()
     for (sex, age, label, pred), n in expected.items():
         sex_key = None if isinstance(sex, float) else sex
-        hit = cells[(cells["sex"].map(lambda v: v == sex_key)) & (cells["age"] == age)
+        same_sex = cells["sex"].isna() if sex_key is None else cells["sex"] == sex_key
+        hit = cells[same_sex & (cells["age"] == age)
                     & (cells[LABEL] == str(label)) & (cells[PREDICTION] == str(pred))]
         assert int(hit[COUNT].sum()) == n
 

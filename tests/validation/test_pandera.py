@@ -8,8 +8,8 @@ import pytest
 
 pa = pytest.importorskip("pandera.pandas")
 
-from auditor.errors import SpecError
-from auditor.validation.pandera import load_schema, run_schema
+from auditor.errors import SpecError  # noqa: E402
+from auditor.validation.pandera import load_schema, run_schema  # noqa: E402
 
 
 def make_frame() -> pd.DataFrame:
