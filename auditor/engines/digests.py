@@ -446,8 +446,11 @@ def _rules(frame: pd.DataFrame, plan: ProfilePlan, dataset: str) -> tuple[RuleRe
 
 
 def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str, ColumnProfile], *,
-                    dataset: str, treated_missing: Mapping[str, Mapping[str, int]] | None = None) -> Digests:
+                    dataset: str, treated_missing: Mapping[str, Mapping[str, int]] | None = None) -> tuple[np.ndarray, Digests]:
     """All row digests of one dataset (called by :func:`auditor.engines.pandas.profile_frame`).
+
+    Returns the 64-bit content hash of every row (all columns but the model's outputs), so
+    the same pass can key the row sample without hashing the rows again.
 
     Parameters
     ----------
@@ -470,7 +473,8 @@ def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str
 
     outputs = {plan.prediction, plan.score}
     record = tuple(sorted(c for c in names if c not in outputs))
-    rows = HashCounts.from_hashes(combine_hashes([hashes[c] for c in record], n), record)
+    row_hash = combine_hashes([hashes[c] for c in record], n)
+    rows = HashCounts.from_hashes(row_hash, record)
 
     ids = None
     if plan.id is not None:
@@ -493,7 +497,7 @@ def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str
                                      [_label_part(frame[plan.target])])
 
     roles = {plan.id, plan.target, plan.prediction, plan.score}
-    return Digests(
+    return row_hash, Digests(
         rows=rows,
         ids=ids,
         features=feature_digest,

@@ -96,26 +96,49 @@ def _kind(series: pd.Series) -> ColumnKind:
     return "categorical"
 
 
-def _numeric_summary(values: np.ndarray) -> NumericSummary:
-    finite = values[np.isfinite(values)]
-    n_inf = int(np.count_nonzero(np.isinf(values)))
+def _numeric_summary(values: np.ndarray, weights: np.ndarray | None = None) -> NumericSummary:
+    """Moments, extremes and sketch of ``values`` (each counted ``weights`` times, default once)."""
+    finite_mask = np.isfinite(values)
+    w = np.ones(len(values), dtype=np.int64) if weights is None else weights.astype(np.int64)
+    finite, fw = values[finite_mask], w[finite_mask]
+    n_inf = int(w[np.isinf(values)].sum())
     if finite.size == 0:
         return NumericSummary(0, n_inf, 0.0, 0.0, np.inf, -np.inf, {})
-    keys, counts = np.unique(sketch_keys(finite), return_counts=True)
+    keys = sketch_keys(finite)
+    if weights is None:
+        unique, counts = np.unique(keys, return_counts=True)
+        total, total_sq = float(finite.sum()), float(np.dot(finite, finite))
+    else:
+        unique, inverse = np.unique(keys, return_inverse=True)
+        counts = np.bincount(inverse, weights=fw).astype(np.int64)
+        total, total_sq = float(np.dot(finite, fw)), float(np.dot(finite * finite, fw))
     return NumericSummary(
-        n=int(finite.size),
+        n=int(fw.sum()),
         n_infinite=n_inf,
-        total=float(finite.sum()),
-        total_sq=float(np.dot(finite, finite)),
+        total=total,
+        total_sq=total_sq,
         min=float(finite.min()),
         max=float(finite.max()),
-        sketch={int(k): int(c) for k, c in zip(keys, counts, strict=True)},
+        sketch={int(k): int(c) for k, c in zip(unique, counts, strict=True)},
     )
 
 
-def _category_counts(series: pd.Series) -> dict[str, int] | None:
+_PREFIX_ROWS = 100_000
+"""A column whose first rows already hold more than :data:`MAX_CATEGORIES` distinct values keeps
+no counts; checking a prefix first spares counting millions of distinct values for nothing (the
+outcome is the same: the whole column has at least as many distinct values as its prefix)."""
+
+
+def _value_counts(series: pd.Series) -> pd.Series | None:
+    """Counts of the distinct non-missing raw values, or ``None`` above :data:`MAX_CATEGORIES`."""
+    if len(series) > _PREFIX_ROWS and series.iloc[:_PREFIX_ROWS].nunique(dropna=True) > MAX_CATEGORIES:
+        return None
     counts = series.value_counts(dropna=True, sort=False)
-    if len(counts) > MAX_CATEGORIES:
+    return None if len(counts) > MAX_CATEGORIES else counts
+
+
+def _category_counts(counts: pd.Series | None) -> dict[str, int] | None:
+    if counts is None:
         return None
     out: dict[str, int] = {}
     for value, count in zip(counts.index, counts.to_numpy(), strict=True):
@@ -135,15 +158,25 @@ def _float_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
 
 
 def profile_column(series: pd.Series) -> ColumnProfile:
-    """Profile one column."""
+    """Profile one column.
+
+    A numeric column with few distinct values (codes, counts, 0/1) is summarised from its value
+    counts rather than row by row: the same numbers, computed over at most
+    :data:`MAX_CATEGORIES` values.
+    """
     kind = _kind(series)
-    numeric = _numeric_summary(_float_values(series, kind)) if kind in ("numeric", "datetime") else None
+    counts = _value_counts(series) if kind != "datetime" else None
+    numeric = None
+    if kind == "numeric" and counts is not None:
+        numeric = _numeric_summary(counts.index.to_numpy(dtype=float, na_value=np.nan), counts.to_numpy())
+    elif kind in ("numeric", "datetime"):
+        numeric = _numeric_summary(_float_values(series, kind))
     return ColumnProfile(
         name=str(series.name),
         dtype=str(series.dtype),
         kind=kind,
         n_missing=int(series.isna().sum()),
-        counts=_category_counts(series) if kind != "datetime" else None,
+        counts=_category_counts(counts),
         numeric=numeric,
     )
 
@@ -262,13 +295,13 @@ def profile_frame(frame: pd.DataFrame, *, dataset: str, plan: ProfilePlan) -> Pr
     row_missing = np.bincount(na_per_row) if len(frame) else np.array([], dtype=np.int64)
     columns = {str(name): profile_column(frame[name]) for name in frame.columns}
     # The digests first: their temporaries are freed before the group codes are allocated.
-    digests = compute_digests(frame, plan, columns, dataset=dataset, treated_missing=treated)
+    row_hashes, digests = compute_digests(frame, plan, columns, dataset=dataset, treated_missing=treated)
     group_parts = [_codes(frame[a]) for a in plan.protected]
     counted = plan.features + ((plan.selection,) if plan.selection else ())
     sample = None
     if plan.protected and plan.features:
         kept = [*plan.features, *plan.protected, *(c for c in (plan.target, plan.prediction, plan.score) if c)]
-        sample = draw_sample(frame, list(dict.fromkeys(kept)), group_parts)
+        sample = draw_sample(frame, list(dict.fromkeys(kept)), group_parts, row_hashes)
     return Profile(
         dataset=dataset,
         n_rows=len(frame),

@@ -39,15 +39,17 @@ SEED = 20240712
 _SEP = "\x1f"  # joins the labels of a cell (a character no label contains)
 
 
-def _hash_key(seed: int) -> str:
-    return f"{seed:016d}"[-16:]
 
+def row_keys(row_hashes: np.ndarray, seed: int = SEED) -> np.ndarray:
+    """Seeded 64-bit sampling key per row from the rows' content hashes (splitmix64 finaliser).
 
-def row_keys(frame: pd.DataFrame, seed: int = SEED) -> np.ndarray:
-    """Seeded 64-bit content hash per row (independent of the index and of row order)."""
-    if frame.shape[1] == 0:
-        return np.zeros(len(frame), dtype=np.uint64)
-    return pd.util.hash_pandas_object(frame, index=False, hash_key=_hash_key(seed)).to_numpy(dtype=np.uint64)
+    The content hash does not depend on the index or on row order, so neither does the sample;
+    the seed changes which rows are drawn.
+    """
+    z = np.asarray(row_hashes, dtype=np.uint64) ^ np.uint64((seed * 0x9E3779B97F4A7C15) % (1 << 64))
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
 
 
 def _select(keys: np.ndarray, cells: np.ndarray, size: int, per_cell: int) -> np.ndarray:
@@ -132,6 +134,7 @@ def draw_sample(
     frame: pd.DataFrame,
     columns: list[str],
     group_parts: list[tuple[np.ndarray, list[str | None]]],
+    row_hashes: np.ndarray,
     *,
     size: int = SAMPLE_SIZE,
     per_cell: int = PER_CELL,
@@ -152,7 +155,7 @@ def draw_sample(
         See :data:`SAMPLE_SIZE`, :data:`PER_CELL`, :data:`SEED`.
     """
     data = frame[columns]
-    keys = row_keys(data, seed)
+    keys = row_keys(row_hashes, seed)
     cell_codes = np.zeros(len(frame), dtype=np.int64)
     for codes, labels in group_parts:
         cell_codes = cell_codes * len(labels) + codes
