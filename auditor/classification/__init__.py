@@ -17,7 +17,7 @@ rulebook checks the classification makes mandatory.
 
 from auditor.classification._classify import Classification, Obligation, PathStep, classify
 from auditor.classification._facts import AnnexIProduct, SystemFacts, load_system
-from auditor.classification._register import register_entry
+from auditor.classification._register import register_entry, register_problems
 from auditor.classification._systemcard import system_card
 
 __all__ = [
@@ -29,5 +29,6 @@ __all__ = [
     "classify",
     "load_system",
     "register_entry",
+    "register_problems",
     "system_card",
 ]
