@@ -307,8 +307,7 @@ def register_draft(evidence: Mapping[str, Any]) -> tuple[dict[str, Any], list[st
         When the evidence has no classification.
     """
     facts, result = _classified(evidence)
-    from auditor.classification import register_entry
-    from auditor.classification import register_problems
+    from auditor.classification import register_entry, register_problems
 
     entry = register_entry(facts, result)
     return entry, register_problems(entry)
