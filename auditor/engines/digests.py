@@ -110,6 +110,27 @@ def combine_hashes(arrays: list[np.ndarray], n: int) -> np.ndarray:
     return out
 
 
+class _RowHash:
+    """:func:`combine_hashes` fed one column at a time, so only one column's hashes are held."""
+
+    def __init__(self, k: int, n: int) -> None:
+        self.k, self.i = k, 0
+        self.mult = np.uint64(1000003)
+        self.out = np.full(n, 0x345678, dtype=np.uint64) if k != 1 else np.zeros(0, dtype=np.uint64)
+
+    def add(self, values: np.ndarray) -> None:
+        if self.k == 1:
+            self.out = values
+            return
+        self.out ^= values
+        self.out *= self.mult
+        self.mult = np.uint64(int(self.mult) + 82520 + 2 * (self.k - self.i))
+        self.i += 1
+
+    def result(self) -> np.ndarray:
+        return self.out if self.k == 1 else self.out + np.uint64(97531)
+
+
 def _first_occurrences(codes: np.ndarray) -> np.ndarray:
     """Whether each entry is the first of its code, for codes numbered in order of first appearance."""
     is_first = np.zeros(len(codes), dtype=bool)
@@ -467,30 +488,44 @@ def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str
     """
     n = len(frame)
     names = [str(c) for c in frame.columns]
-    hashes = {name: _column_hash(frame[name]) for name in names}
-    weights = np.arange(1, n + 1, dtype=np.uint64)
-    fingerprints = {name: (int(h.sum(dtype=np.uint64)), int((h * weights).sum(dtype=np.uint64))) for name, h in hashes.items()}
-
+    quality = plan.quality
+    date_column = quality.date_column if quality is not None else None
     outputs = {plan.prediction, plan.score}
     record = tuple(sorted(c for c in names if c not in outputs))
-    row_hash = combine_hashes([hashes[c] for c in record], n)
+    features = tuple(sorted(c for c in plan.features if c in names and c != date_column))
+
+    # One column's hashes at a time (record and features are sorted, so feeding the columns in
+    # sorted order combines them in the same order as combine_hashes would).
+    weights = np.arange(1, n + 1, dtype=np.uint64)
+    fingerprints: dict[str, tuple[int, int]] = {}
+    record_hash, feature_hash = _RowHash(len(record), n), _RowHash(len(features), n)
+    kept: dict[str, np.ndarray] = {}
+    in_record, in_features = set(record), set(features)
+    for name in sorted(names):
+        h = _column_hash(frame[name])
+        fingerprints[name] = (int(h.sum(dtype=np.uint64)), int((h * weights).sum(dtype=np.uint64)))
+        if name in in_record:
+            record_hash.add(h)
+        if name in in_features:
+            feature_hash.add(h)
+        if name in (plan.id, plan.target):
+            kept[name] = h
+    fingerprints = {name: fingerprints[name] for name in names}
+    row_hash = record_hash.result()
     rows = HashCounts.from_hashes(row_hash, record)
 
     ids = None
     if plan.id is not None:
         present = frame[plan.id].notna().to_numpy()
         positions = np.flatnonzero(present)
-        ids = HashCounts.from_hashes(hashes[plan.id][present], (plan.id,), positions=positions, n_skipped=int(n - present.sum()))
+        ids = HashCounts.from_hashes(kept[plan.id][present], (plan.id,), positions=positions, n_skipped=int(n - present.sum()))
 
-    quality = plan.quality
-    date_column = quality.date_column if quality is not None else None
-    features = tuple(sorted(c for c in plan.features if c in hashes and c != date_column))
     feature_digest = None
     label_tables = None
     if plan.target is not None and features:
         labelled = frame[plan.target].notna().to_numpy()
-        vector = combine_hashes([hashes[c] for c in features], n)
-        with_label = combine_hashes([vector, hashes[plan.target]], n)
+        vector = feature_hash.result()
+        with_label = combine_hashes([vector, kept[plan.target]], n)
         feature_digest = HashCounts.from_hashes(with_label[labelled], features, positions=np.flatnonzero(labelled),
                                                 groups=vector[labelled], n_skipped=int(n - labelled.sum()))
         label_tables = feature_table(frame, tuple(c for c in plan.features if c != date_column), (LABEL,),
