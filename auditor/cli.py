@@ -58,7 +58,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         folder = Path(args.out)
     elif spec_output:
         base = Path(args.spec).parent
-        folder = Path(spec_output) if Path(spec_output).is_absolute() else base / spec_output
+        folder = Path(os.path.normpath(Path(spec_output) if Path(spec_output).is_absolute() else base / spec_output))
     else:
         folder = Path(DEFAULT_OUTPUT)
     paths = result.save(folder)
