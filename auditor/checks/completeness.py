@@ -27,9 +27,11 @@ from auditor.checks.base import (
     verdicts,
 )
 from auditor.checks.groups import group_sizes
+from auditor.checks.rates import rate_verdicts
 from auditor.engines.profile import COUNT, Profile
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
-from auditor.stats.intervals import ratio_of_proportions, wilson_interval
+from auditor.stats.comparisons import rate_ratio
+from auditor.stats.intervals import wilson_interval
 
 COMPLETENESS = "quality.completeness"
 MISSINGNESS_BY_GROUP = "quality.missingness_by_group"
@@ -51,11 +53,7 @@ def completeness(ctx: CheckContext) -> list[Finding]:
         names = list(profile.columns)
         missing = np.array([profile.columns[c].n_missing for c in names], dtype=float)
         n = np.full(len(names), profile.n_rows, dtype=float)
-        rate = missing / n
-        low, high = wilson_interval(missing, n)
-        se0 = math.sqrt(limit * (1 - limit) / profile.n_rows) if 0 < limit < 1 else math.nan
-        z = (rate - limit) / se0 if se0 > 0 else np.where(rate > limit, np.inf, -np.inf)
-        statuses, adjusted = verdicts(rate > limit, one_sided_p(z), n >= min_n)
+        rate, (low, high), statuses, adjusted = rate_verdicts(missing, n, limit, min_n)
         metrics = [
             Metric("missing_rate", rate[i], column=c, ci=(low[i], high[i]), n=profile.n_rows,
                    threshold=limit, p_adjusted=adjusted[i], status=statuses[i])
@@ -120,10 +118,11 @@ def missingness_by_group(ctx: CheckContext) -> list[Finding]:
                 n_rest = total - n_g
                 rate_g = np.divide(x_g, n_g, out=np.full_like(x_g, np.nan), where=n_g > 0)
                 rate_rest = np.divide(x_rest, n_rest, out=np.full_like(x_g, np.nan), where=n_rest > 0)
-                ratio, low, high, se = ratio_of_proportions(x_g, n_g, x_rest, n_rest)
+                estimate = rate_ratio(x_g, n_g, x_rest, n_rest)
+                ratio, low, high = estimate.ratio, estimate.low, estimate.high
                 beyond = (ratio > limit) & ((rate_g - rate_rest) >= min_diff)
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    z = np.divide(np.log(np.where(ratio > 0, ratio, np.nan)) - math.log(limit), se)
+                    z = (estimate.log_ratio - math.log(limit)) / estimate.se_log
                 enough = (n_g >= min_n) & (n_rest >= min_n)
                 statuses, adjusted = verdicts(beyond, one_sided_p(z), enough)
                 r_low, r_high = wilson_interval(x_g, n_g)

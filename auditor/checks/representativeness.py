@@ -52,6 +52,7 @@ import pandas as pd
 
 from auditor.checks.base import Check, CheckContext, finding_id, one_sided_p, verdicts
 from auditor.checks.disparity import subject_name, subjects
+from auditor.checks.rates import rate_verdicts
 from auditor.engines.profile import COUNT, Profile
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
 from auditor.reference import JOINT_SEPARATOR
@@ -303,11 +304,8 @@ def setting_of_use(ctx: CheckContext) -> list[Finding]:
             counts, n = found
             outside = sorted(c for c in counts if c not in declared)
             x_out = float(sum(counts[c] for c in outside))
-            rate = x_out / n if n else math.nan
-            low, high = wilson_interval(x_out, n)
-            se0 = math.sqrt(limit * (1 - limit) / n) if n and 0 < limit < 1 else math.nan
-            z = (rate - limit) / se0 if se0 and math.isfinite(se0) else math.nan
-            statuses, adjusted = verdicts(np.array([rate > limit]), one_sided_p(np.array([z])), np.array([n >= min_n]))
+            rates, (lows, highs), statuses, adjusted = rate_verdicts([x_out], [n], limit, min_n)
+            rate, low, high = float(rates[0]), lows[0], highs[0]
             rows = np.array([counts.get(v, 0) for v in declared], dtype=float)
             v_low, v_high = wilson_interval(rows, np.full(len(rows), n))
             absent = [v for v, r in zip(declared, rows, strict=True) if r == 0]

@@ -4,11 +4,7 @@ Vectorised over numpy arrays so one call covers every group of a finding.
 
 * Rates use the **Wilson score interval** (Wilson 1927; Brown, Cai & DasGupta 2001 recommend it
   over the Wald interval, which collapses at 0 and 1 and undercovers for small n).
-* Ratios of two independent proportions use the **Katz log method** (Katz et al. 1978): a delta
-  method interval on ``log(p1 / p2)`` with standard error
-  ``sqrt((1 - p1) / x1 + (1 - p2) / x2)``. When a count is zero, 0.5 is added to that count and
-  its n (the usual Haldane–Anscombe correction) so the interval stays finite; the point estimate
-  is the uncorrected ratio.
+* Ratios and differences of two proportions are in :mod:`auditor.stats.comparisons`.
 """
 
 from __future__ import annotations
@@ -65,43 +61,3 @@ def wilson_interval(
         low = np.where(m > 0, np.minimum(low, p), np.nan)
         high = np.where(m > 0, np.maximum(high, p), np.nan)
     return low, high
-
-
-def ratio_of_proportions(
-    x1: npt.ArrayLike,
-    n1: npt.ArrayLike,
-    x2: npt.ArrayLike,
-    n2: npt.ArrayLike,
-    confidence: float = 0.95,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Ratio ``(x1/n1) / (x2/n2)`` with a Katz log-method interval.
-
-    Returns
-    -------
-    (ratio, low, high, se_log)
-        ``se_log`` is the standard error of ``log(ratio)`` (with the zero-count correction),
-        used for the one-sided tests against a threshold. Undefined cases (``n == 0`` or a zero
-        denominator rate) give ``nan`` ratios.
-    """
-    a = np.asarray(x1, dtype=float)
-    b = np.asarray(n1, dtype=float)
-    c = np.asarray(x2, dtype=float)
-    d = np.asarray(n2, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = (a / b) / (c / d)
-        zero = (a == 0) | (c == 0)
-        ac = np.where(zero, a + 0.5, a)
-        bc = np.where(zero, b + 0.5, b)
-        cc = np.where(zero, c + 0.5, c)
-        dc = np.where(zero, d + 0.5, d)
-        log_r = np.log((ac / bc) / (cc / dc))
-        se = np.sqrt(np.maximum(1.0 / ac - 1.0 / bc + 1.0 / cc - 1.0 / dc, 0.0))
-        z = z_value(confidence)
-        low = np.exp(log_r - z * se)
-        high = np.exp(log_r + z * se)
-        bad = (b <= 0) | (d <= 0) | ~np.isfinite(ratio)
-        ratio = np.where(bad, np.nan, ratio)
-        low = np.where(bad, np.nan, np.minimum(low, ratio))
-        high = np.where(bad, np.nan, np.maximum(high, ratio))
-        se = np.where(bad, np.nan, se)
-    return ratio, low, high, se

@@ -126,3 +126,15 @@ def test_setting_of_use(train: pd.DataFrame) -> None:
     assert finding.message.params["absent"] == ["Feijenoord"]
     (none,) = rep.setting_of_use(context({"training": train}, COLUMNS))
     assert none.status == Status.NOT_APPLICABLE and none.message.key == "representativeness.setting_of_use.no_setting"
+
+
+def test_setting_of_use_with_a_zero_tolerance_fails_on_any_row_outside(train: pd.DataFrame) -> None:
+    # max_outside_setting_rate 0 is allowed by the rulebook: then every row outside the setting
+    # is evidence against it (a score test at 0 is undefined; the shared rate rule handles it).
+    districts = sorted(train.district.unique())
+    ctx = context({"training": train}, COLUMNS, setting={"district": districts[1:]},
+                  thresholds={"max_outside_setting_rate": 0.0})
+    (finding,) = rep.setting_of_use(ctx)
+    rate = metric(finding, "outside_setting_rate")
+    assert rate.value == pytest.approx((train.district == districts[0]).mean()) and rate.value > 0
+    assert rate.status == Status.FAIL
