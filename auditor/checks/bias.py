@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from auditor.checks.base import Check, CheckContext, finding_id, verdicts
+from auditor.checks.base import Check, CheckContext, finding_id, group_dict, verdicts
 from auditor.checks.disparity import (
     RATES,
     direction,
@@ -219,11 +219,11 @@ def calibration(ctx: CheckContext) -> list[Finding]:
             mean_score = score_sum / n
             probability_scale = bool(np.all((value >= 0) & (value <= 1)))
             low, high = wilson_interval(x, n)
-            reference = _group(attrs, keys[ref])
+            reference = group_dict(attrs, keys[ref])
             metrics = []
             flagged = []
             for i, key in enumerate(keys):
-                group = _group(attrs, key)
+                group = group_dict(attrs, key)
                 metrics.append(Metric("mean_score", mean_score[i], group=group, n=int(n[i])))
                 if probability_scale and mean_score[i] > 0:
                     metrics.append(Metric("observed_expected_ratio", x[i] / n[i] / mean_score[i], group=group,
@@ -259,10 +259,6 @@ def calibration(ctx: CheckContext) -> list[Finding]:
             requirements=ctx.requirements, message=Message(f"{CALIBRATION}.not_applicable", {"needs": ["score", "target"]}),
         ))
     return findings
-
-
-def _group(attributes: list[str], key: tuple[Any, ...]) -> dict[str, str | None]:
-    return {a: (None if v is None else str(v)) for a, v in zip(attributes, key, strict=True)}
 
 
 def _rate_check(check_id: str, run: Any, metric: str) -> Check:

@@ -206,12 +206,6 @@ class Comparison:
     threshold: np.ndarray
     statuses: list[Status]
     p_adjusted: np.ndarray
-    enough: np.ndarray
-
-    @property
-    def is_ref(self) -> np.ndarray:
-        """Mask of the reference group."""
-        return np.arange(len(self.n)) == self.ref
 
     def group(self, i: int) -> dict[str, str | None]:
         """The group of row ``i`` as ``{attribute: value}``."""
@@ -265,7 +259,7 @@ def compare(
     return Comparison(
         attributes=tuple(attributes), keys=keys, ref=ref, x=x, n=n, rate=rate, low=low, high=high, ratio=ratio,
         difference=newcombe_difference(x, n, x[ref], n[ref]), threshold=threshold, statuses=statuses,
-        p_adjusted=adjusted, enough=enough,
+        p_adjusted=adjusted,
     )
 
 

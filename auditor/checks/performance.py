@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from auditor.checks.base import Check, CheckContext, finding_id, one_sided_p, verdicts
+from auditor.checks.base import Check, CheckContext, finding_id, group_dict, one_sided_p, verdicts
 from auditor.checks.disparity import confusion_table, reference_index, subject_name, subjects
 from auditor.engines.profile import COUNT, LABEL, SCORE_BIN, Profile, canonical_label
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
@@ -78,7 +78,7 @@ def by_group(ctx: CheckContext) -> list[Finding]:
             if ref is None:
                 continue
             keys = list(table[attrs].itertuples(index=False, name=None))
-            groups_of = [dict(zip(attrs, (None if v is None else str(v) for v in k), strict=True)) for k in keys]
+            groups_of = [group_dict(attrs, k) for k in keys]
             reference = groups_of[ref]
             is_ref = np.arange(len(keys)) == ref
             totals = table.drop(columns=attrs).sum()
