@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 import yaml
+from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
@@ -150,6 +151,7 @@ class Translator:
         self.missing: set[str] = set()
         self._texts = catalogue(language)
         self._fallback = catalogue("en")
+        self._compiled: dict[str, Template] = {}
         self._env = SandboxedEnvironment(autoescape=True)
         self._env.filters["num"] = lambda v, d=3: format_number(v, language, d)
         self._env.filters["pct"] = lambda v, d=1: format_percent(v, language, d)
@@ -170,7 +172,12 @@ class Translator:
             template = self._fallback.get(key)
         if template is None:
             return Markup.escape(key)
-        return Markup(self._env.from_string(template).render(**params))
+        if "{" not in template:
+            return Markup(template)
+        compiled = self._compiled.get(template)
+        if compiled is None:
+            compiled = self._compiled[template] = self._env.from_string(template)
+        return Markup(compiled.render(**params))
 
     def message(self, key: str, params: Mapping[str, Any]) -> Markup:
         """A finding's message: ``checks.<key>`` in the catalogue (or ``<key>`` for shared ones)."""
