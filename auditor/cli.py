@@ -9,6 +9,7 @@ see one for a bug report).
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import sys
@@ -48,17 +49,14 @@ def _print_summary(result: object, paths: dict[str, Path], out: TextIO) -> None:
 
 def _cmd_audit(args: argparse.Namespace) -> int:
     from auditor.pipeline import audit
+    from auditor.spec import load_spec
 
-    overrides = {}
-    if args.lang:
-        overrides["report.language"] = args.lang
-    result = audit(args.spec, **overrides)
-    spec_output = result.evidence["spec"].get("report", {}).get("output") if isinstance(result.evidence["spec"].get("report"), dict) else None
+    spec = load_spec(args.spec, **({"report.language": args.lang} if args.lang else {}))
+    result = audit(spec)
     if args.out:
         folder = Path(args.out)
-    elif spec_output:
-        base = Path(args.spec).parent
-        folder = Path(os.path.normpath(Path(spec_output) if Path(spec_output).is_absolute() else base / spec_output))
+    elif spec.report.output is not None:
+        folder = Path(os.path.normpath(spec.report.output))
     else:
         folder = Path(DEFAULT_OUTPUT)
     paths = result.save(folder)
@@ -108,25 +106,19 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    import yaml
-
+    from auditor.classification import dump_card
     from auditor.errors import DataError
-    from auditor.files import write_atomic
+    from auditor.files import read_yaml, write_atomic
     from auditor.render.export import markdown_summary, register_draft, system_card
 
     document = _load_evidence(args.evidence)
     code = exitcodes.OK
     if args.format == "systemcard":
-        base = None
-        if args.base:
-            try:
-                base = yaml.safe_load(Path(args.base).read_text(encoding="utf-8"))
-            except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-                raise DataError(f"cannot read the system card to update ({exc})", source=args.base) from None
-            if not isinstance(base, dict):
-                raise DataError("is not a system card (expected a YAML mapping)", source=args.base)
+        base = read_yaml(Path(args.base), what="system card") if args.base else None
+        if args.base and not isinstance(base, dict):
+            raise DataError("is not a system card (expected a YAML mapping)", source=args.base)
         card = system_card(document, language=args.lang, base=base)
-        text = yaml.safe_dump(card, sort_keys=False, allow_unicode=True, width=100)
+        text = dump_card(card)
     elif args.format == "register":
         entry, problems = register_draft(document)
         text = json.dumps(entry, indent=2, ensure_ascii=False) + "\n"
@@ -160,17 +152,19 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     tr = Translator(args.lang)
     rulebook = load_rulebook("ai-act-article-10", checks=checks)
     check = checks[args.check]
-    print(f"{check.id} — {tr.text(f'checks.{check.id}.title')}")
+    def say(key: str) -> str:  # catalogue texts are HTML-safe markup; the terminal wants plain text
+        return html.unescape(str(tr.text(key)))
+
+    print(f"{check.id} — {say(f'checks.{check.id}.title')}")
     for section in ("what", "why", "read", "fix"):
-        heading = {"what": "What it measures", "why": "Why it matters", "read": "How to read it", "fix": "What to do"}[section]
-        print(f"\n{heading}:\n  {tr.text(f'checks.{check.id}.{section}')}")
+        print(f"\n{say(f'report.check.{section}')}\n  {say(f'checks.{check.id}.{section}')}")
     labels = rulebook.labels_for(check.id)
     if labels:
-        print(f"\nRequirements ({rulebook.id}): {', '.join(labels)}")
+        print(f"\n{say('ui.requirement')} ({rulebook.id}): {', '.join(labels)}")
     for name in check.thresholds:
         th = rulebook.thresholds[name]
-        print(f"\nThreshold {name} = {th.value}\n  {th.rationale[args.lang]}\n  Source: {th.source}")
-    print(f"\nMetrics: {', '.join(check.metrics)}")
+        print(f"\n{say('ui.threshold')} {name} = {th.value}\n  {th.rationale[args.lang]}\n  {say('ui.source')}: {th.source}")
+    print(f"\n{say('ui.metric')}: {', '.join(check.metrics)}")
     return exitcodes.OK
 
 

@@ -258,9 +258,10 @@ def audit(
 
     finished = max(datetime.now(UTC), started) if now is None else started
     counts = Counter(f.status.value for f in findings)
+    versions = _versions()
     evidence: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "auditor", "version": _versions()["auditor"]},
+        "tool": {"name": "auditor", "version": versions["auditor"]},
         "run": {
             "id": run_id or str(uuid.uuid4()),
             "started_at": started.isoformat(),
@@ -268,7 +269,7 @@ def audit(
             "spec_sha256": _spec_sha256(spec),
             "spec_file": str(spec.source_file) if spec.source_file else None,
             "language": spec.report.language,
-            "libraries": _versions(),
+            "libraries": versions,
         },
         "spec": spec.raw,
         "system": system,

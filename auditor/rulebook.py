@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from auditor.checks import Check, Threshold
 from auditor.errors import SpecError
+from auditor.files import read_yaml
 from auditor.resources import rulebooks_dir
 
 
@@ -99,6 +98,19 @@ def _text(value: Any, key: str, file: Path) -> dict[str, str]:
     raise SpecError("needs an English and a Dutch text: {en: ..., nl: ...}", key=key, file=file)
 
 
+def _section(raw: Mapping[str, Any], name: str, path: Path) -> Mapping[str, Any]:
+    section = raw.get(name) or {}
+    if not isinstance(section, Mapping) or not all(isinstance(v, Mapping | None) for v in section.values()):
+        raise SpecError(f"must map each id to a mapping of its fields (see the shipped {available()[0]}.yaml)", key=name, file=path)
+    return section
+
+
+def _field(body: Mapping[str, Any] | None, name: str, key: str, path: Path) -> Any:
+    if not body or body.get(name) is None:
+        raise SpecError(f"needs '{name}:'", key=key, file=path)
+    return body[name]
+
+
 def load_rulebook(
     name: str,
     *,
@@ -125,28 +137,23 @@ def load_rulebook(
         For an unknown rulebook, unknown check or threshold names, and out-of-range values.
     """
     path = _path(name, base_dir)
-    if not path.exists():
-        raise SpecError("rulebook file not found", key="checks.rulebook", file=path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SpecError(f"invalid YAML: {exc}", file=path) from None
+    raw = read_yaml(path, what="rulebook")
     if not isinstance(raw, Mapping):
         raise SpecError("a rulebook is a YAML mapping with requirements:, thresholds:, checks:", file=path)
 
     requirements: dict[str, Requirement] = {}
-    for rid, body in (raw.get("requirements") or {}).items():
+    for rid, body in _section(raw, "requirements", path).items():
         requirements[rid] = Requirement(
             id=rid,
-            article=str(body["article"]),
+            article=str(_field(body, "article", f"requirements.{rid}", path)),
             title=_text(body.get("title"), f"requirements.{rid}.title", path),
             algoritmekader=tuple(body.get("algoritmekader") or ()),
         )
 
     overrides = dict(overrides or {})
     thresholds: dict[str, Threshold] = {}
-    for tname, body in (raw.get("thresholds") or {}).items():
-        default = body["value"]
+    for tname, body in _section(raw, "thresholds", path).items():
+        default = _field(body, "value", f"thresholds.{tname}", path)
         value = overrides.pop(tname, default)
         lo, hi = body.get("min"), body.get("max")
         integer = body.get("type") == "int"
@@ -170,7 +177,7 @@ def load_rulebook(
                         key=f"checks.thresholds.{unknown[0]}")
 
     mapping: dict[str, tuple[str, ...]] = {}
-    for cid, body in (raw.get("checks") or {}).items():
+    for cid, body in _section(raw, "checks", path).items():
         if cid not in checks:
             raise SpecError(f"names unknown check {cid!r} (known: {', '.join(sorted(checks))})", key=f"checks.{cid}", file=path)
         reqs = tuple((body or {}).get("requirements") or ())

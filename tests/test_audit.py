@@ -47,7 +47,9 @@ def test_dataframe_audit_produces_valid_evidence() -> None:
     by_id = {f.id: f for f in result.findings}
     sex = by_id["bias.selection_rate/test/sex"]
     assert sex.status == Status.FAIL  # F selected twice as often: M (the smaller rate) is disadvantaged
-    assert sex.message.params["flagged"][0]["disadvantaged"] in ("group", "reference")
+    (flag,) = sex.message.params["flagged"]
+    disadvantaged = flag["group"] if flag["disadvantaged"] == "group" else sex.message.params["reference"]
+    assert disadvantaged == {"sex": "M"}
     assert result.exit_code == 1
     assert sum(result.summary.values()) == len(result.findings)
 
@@ -66,6 +68,8 @@ def test_requirements_roll_up_to_the_worst_finding() -> None:
         statuses = [findings[i]["status"] for i in requirement["findings"]]
         if statuses:
             assert requirement["status"] == auditor.evidence.worst(Status(s) for s in statuses).value
+        else:
+            assert requirement["status"] == "not_applicable"
 
 
 def test_unknown_column_message_names_key_dataset_and_columns() -> None:
@@ -144,3 +148,20 @@ def test_metric_vocabulary_is_the_schema_vocabulary() -> None:
 def test_metrics_outside_the_vocabulary_are_refused() -> None:
     with pytest.raises(ValueError, match="vocabulary"):
         auditor.Metric("disparate_impact", 0.5)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("id: x\nthresholds: {min_group_size: {type: int}}\n", "thresholds.min_group_size: needs 'value:'"),
+        ("id: x\nrequirements: {r: {title: t}}\n", "requirements.r: needs 'article:'"),
+        ("id: x\nchecks: [a, b]\n", "checks: must map each id to a mapping"),
+        ("id: x\nchecks: {a: [unclosed\n", "is not valid YAML at line"),
+    ],
+)
+def test_a_malformed_rulebook_is_named_not_a_crash(tmp_path, text: str, fragment: str) -> None:  # noqa: ANN001
+    rulebook = tmp_path / "rb.yaml"
+    rulebook.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError, match="rb.yaml") as err:
+        auditor.audit(spec(checks={"rulebook": str(rulebook)}))
+    assert fragment in str(err.value)

@@ -112,3 +112,15 @@ def test_init_scaffolds_a_spec_that_audits(tmp_path: Path) -> None:
     assert "target: label" in text and "application_id" in text and "sex" in text
     again = run("init", "audit.yaml", cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
+
+
+def test_output_folder_comes_from_the_spec(tmp_path: Path) -> None:
+    pd.DataFrame({"g": ["a", "b"] * 50, "label": [0, 1] * 50}).to_csv(tmp_path / "d.csv", index=False)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "audit.yaml").write_text(
+        "data: {training: ../d.csv}\ncolumns: {target: label, protected: [g]}\nreport: {output: ../reports/run1}\n",
+        encoding="utf-8")
+    proc = run("audit", "sub/audit.yaml", cwd=tmp_path)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert (tmp_path / "reports" / "run1" / "evidence.json").is_file()
+    assert f"report:   {Path('reports/run1/report.html')}" in proc.stdout

@@ -17,6 +17,16 @@ def test_import_loads_no_heavy_library() -> None:
     assert out.stdout.strip() == ""
 
 
+def test_cli_help_loads_no_heavy_library() -> None:
+    code = (
+        "import sys\nfrom auditor.cli import build_parser\nbuild_parser().format_help()\n"
+        "heavy = [m for m in ('pandas', 'sklearn', 'great_expectations', 'fairlearn', 'scipy', 'jinja2') if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
 def test_lazy_names_resolve() -> None:
     import auditor
 

@@ -18,7 +18,7 @@ rulebook checks the classification makes mandatory.
 from auditor.classification._classify import Classification, Obligation, PathStep, classify
 from auditor.classification._facts import AnnexIProduct, SystemFacts, load_system
 from auditor.classification._register import register_entry, register_problems
-from auditor.classification._systemcard import system_card
+from auditor.classification._systemcard import dump_card, system_card
 
 __all__ = [
     "AnnexIProduct",
@@ -27,6 +27,7 @@ __all__ = [
     "PathStep",
     "SystemFacts",
     "classify",
+    "dump_card",
     "load_system",
     "register_entry",
     "register_problems",

@@ -1,4 +1,4 @@
-"""Reading the package's YAML input with precise errors, and writing its output atomically."""
+"""Reporting every problem of an input file at once (YAML reading is :func:`auditor.files.read_yaml`)."""
 
 from __future__ import annotations
 
@@ -8,45 +8,9 @@ from typing import Any, NoReturn
 import yaml
 
 from auditor.errors import SpecError
+from auditor.files import read_yaml
 
-
-def read_yaml(path: Path, *, what: str) -> Any:
-    """Parse a YAML file, turning every failure into a :class:`~auditor.errors.SpecError`.
-
-    Parameters
-    ----------
-    path
-        The file to read.
-    what
-        What the file should be, for the messages (e.g. ``"system description"``).
-
-    Returns
-    -------
-    Any
-        The parsed document.
-
-    Raises
-    ------
-    SpecError
-        When the file is missing, unreadable, not UTF-8 or not valid YAML.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(f"{what} not found; check the path", file=path) from None
-    except IsADirectoryError:
-        raise SpecError(f"is a folder; expected a {what} (a YAML file)", file=path) from None
-    except UnicodeDecodeError as exc:
-        raise SpecError(f"is not UTF-8 text (byte {exc.start}); save the {what} as UTF-8", file=path) from None
-    except OSError as exc:
-        raise SpecError(f"cannot be read: {exc.strerror}", file=path) from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(f"is not valid YAML{where}: {problem}", file=path) from None
+__all__ = ["raise_problems", "read_yaml", "yaml_flow"]
 
 
 def raise_problems(problems: list[tuple[str, str]], *, file: Path | None, what: str) -> NoReturn:

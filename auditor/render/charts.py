@@ -364,24 +364,6 @@ LEGEND = ("bar", "expected", "point", "pass", "warn", "fail", "insufficient_evid
 """Every kind of mark the charts draw, in the order the report's chart key explains them."""
 
 
-def legend_items(series: ChartSeries) -> list[str]:
-    """The legend entries a chart needs, as keys of ``report.chart.legend.*``."""
-    items = []
-    if series.metric == "share":
-        items.append("bar")
-        if series.has_expected:
-            items.append("expected")
-    else:
-        items.append("point")
-        statuses = {row.status for row in series.rows if not row.suppressed and not row.reference}
-        items += [s for s in ("pass", "warn", "fail", "insufficient_evidence") if s in statuses]
-        if any(row.reference for row in series.rows):
-            items.append("reference")
-    if series.threshold is not None:
-        items.append("threshold")
-    return items
-
-
 def legend_icon(item: str) -> Markup:
     """A small decorative SVG of a legend entry (the words beside it carry the meaning)."""
     shapes = {

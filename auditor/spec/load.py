@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from auditor.engines.profile import canonical_label
 from auditor.errors import SpecError
+from auditor.files import read_yaml
 from auditor.spec.governance import check_governance
 from auditor.spec.model import (
     DATASET_ROLES,
@@ -93,19 +93,7 @@ def _json_safe(value: Any) -> Any:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise SpecError("file not found; check the path (relative paths start from the current folder)", file=path)
-    if path.is_dir():
-        raise SpecError("is a folder, expected an audit spec YAML file (create one with 'auditor init')", file=path)
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise SpecError("is not UTF-8 text; save the spec as UTF-8", file=path) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise SpecError(f"invalid YAML{where}: {problem}", file=path) from None
+    loaded = read_yaml(path, what="audit spec file")
     if not isinstance(loaded, dict):
         raise SpecError(
             f"expected a YAML mapping with keys like data:, columns: at the top, found {type(loaded).__name__}",
