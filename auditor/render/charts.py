@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from auditor.reference import JOINT_SEPARATOR
 from auditor.render.i18n import Translator, format_interval, format_metric
+from auditor.render.privacy import below_floor
 
 CHARTED_METRICS = (
     "share", "selection_rate", "base_rate", "true_positive_rate", "false_positive_rate",
@@ -209,7 +210,7 @@ def series_for(
                 value=m.get("value"),
                 ci=(float(ci[0]), float(ci[1])) if ci else None,
                 n=n,
-                suppressed=n is not None and n < privacy_floor,
+                suppressed=below_floor(m, privacy_floor),
                 status=status,
                 reference=bool(group) and any(ref == group for ref in references),
                 expected=expected,

@@ -44,7 +44,7 @@ from typing import Any
 from markupsafe import Markup
 
 from auditor.errors import DataError
-from auditor.render.html import PRIVACY_FLOOR, STATUS_ORDER, safe_message
+from auditor.render.html import STATUS_ORDER, safe_message
 from auditor.render.i18n import (
     LANGUAGES,
     Translator,
@@ -52,6 +52,7 @@ from auditor.render.i18n import (
     format_metric,
     format_number,
 )
+from auditor.render.privacy import PRIVACY_FLOOR, below_floor
 
 CARD_STATE: Mapping[str, str] = {
     "pass": "in review",
@@ -177,7 +178,7 @@ def _model_card(evidence: Mapping[str, Any], tr: Translator, floor: int) -> dict
                 continue
             for m in finding.get("metrics") or []:
                 n = m.get("n")
-                if m.get("value") is None or (n is not None and n < floor):
+                if m.get("value") is None or below_floor(m, floor):
                     continue
                 group = m.get("group") or {}
                 label = tr.group(group) if group else str(tr.text("ui.all_rows"))

@@ -34,11 +34,9 @@ from auditor.render.i18n import (
     format_metric,
     format_number,
 )
+from auditor.render.privacy import PRIVACY_FLOOR, below_floor
 from auditor.resources import reports_dir
 from auditor.spec.governance import PRACTICES, SAFEGUARDS
-
-PRIVACY_FLOOR = 10
-"""Groups with fewer rows than this are suppressed in reports."""
 
 STATUS_ORDER = ("fail", "error", "warn", "insufficient_evidence", "pass", "not_applicable")
 """Statuses from the most to the least serious, the order counts are listed in."""
@@ -48,7 +46,6 @@ _DECLARATION_META = ("declared_by", "date", "declared_at")
 _ARTICLES = {**PRACTICES, "label_definition": "Annex IV 2(d)", "data_gaps": "10(2)(h)", "special_categories": "10(5)"}
 """The article each governance item of the spec documents."""
 _TEST_DATASETS = ("validation", "test")
-_UNSUPPRESSED = ("chi_square", "cohens_w")
 
 
 def _environment() -> Environment:
@@ -94,7 +91,7 @@ def private_params(finding: Mapping[str, Any], privacy_floor: int) -> dict[str, 
     keeps its name but loses its numbers (:data:`~auditor.render.i18n.WITHHELD`, shown as ``—``).
     """
     small = [dict(m["group"]) for m in finding.get("metrics") or []
-             if m.get("group") and m.get("n") is not None and m["n"] < privacy_floor and m["name"] not in _UNSUPPRESSED]
+             if m.get("group") and below_floor(m, privacy_floor)]
     categories = {str(next(iter(g.values()))) for g in small if len(g) == 1}
 
     def hidden(item: Mapping[str, Any]) -> bool:
@@ -217,8 +214,7 @@ class _Report:
         return value, interval
 
     def suppressed(self, metric: Mapping[str, Any]) -> bool:
-        n = metric.get("n")
-        return n is not None and n < self.floor and metric["name"] not in _UNSUPPRESSED
+        return below_floor(metric, self.floor)
 
     def metrics_table(self, metrics: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
         """The numbers of a finding that no chart shows: one row per group when a group has several
