@@ -1,7 +1,8 @@
-"""Reading YAML input with precise errors, and writing output files atomically."""
+"""Reading YAML input with precise errors; writing JSON and output files atomically."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -39,6 +40,18 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def dump_json(document: Any, *, indent: int | None = 2) -> str:
+    """The one JSON writer for evidence and profiles: UTF-8 text, refusing ``nan`` and ``inf``.
+
+    Raises
+    ------
+    ValueError
+        When ``document`` holds a non-finite float (the numeric policy, see
+        :mod:`auditor.evidence.model`): a bug to fix where the number is made, not here.
+    """
+    return json.dumps(document, indent=indent, ensure_ascii=False, allow_nan=False)
 
 
 def read_yaml(path: Path, *, what: str) -> Any:

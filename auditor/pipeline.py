@@ -103,6 +103,16 @@ def _check_columns(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
                                 source=dataset.source, column=cols.score)
 
 
+def _too_many_groups(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> dict[str, int]:
+    """Protected attributes with more groups than ``checks.max_groups`` in some dataset (missing counts as one)."""
+    out: dict[str, int] = {}
+    for attribute in spec.columns.protected:
+        counts = [int(d.frame[attribute].nunique(dropna=False)) for d in datasets.values() if attribute in d.frame.columns]
+        if counts and max(counts) > spec.checks.max_groups:
+            out[attribute] = max(counts)
+    return out
+
+
 def _spec_sha256(spec: AuditSpec) -> str:
     if spec.source_file is not None and spec.source_file.exists():
         return hashlib.sha256(spec.source_file.read_bytes()).hexdigest()
@@ -236,23 +246,26 @@ def audit(
     # Row-level quality work (rules, pandera, Great Expectations, hashes) runs inside the same
     # profiling pass over each loaded DataFrame; the plans are checked before any profiling.
     plans = quality_plans(spec, {n: d.frame for n, d in datasets.items()}, {n: d.details for n, d in datasets.items()})
-    profiles = {
-        name: profile_frame(d.frame, dataset=name,
-                            plan=replace(ProfilePlan.for_columns(spec.columns, d.frame.columns), quality=plans[name]))
-        for name, d in datasets.items()
-    }
+    too_many = _too_many_groups(spec, datasets)
+    profiles = {}
+    for name, d in datasets.items():
+        plan = ProfilePlan.for_columns(spec.columns, d.frame.columns)
+        plan = replace(plan, protected=tuple(a for a in plan.protected if a not in too_many), quality=plans[name])
+        profiles[name] = profile_frame(d.frame, dataset=name, plan=plan)
+    compared = replace(spec.columns, protected=tuple(a for a in spec.columns.protected if a not in too_many))
 
     findings: list[Finding] = []
     for check_id in rulebook.checks:
         if check_id in spec.checks.skip:
             continue
         ctx = CheckContext(
-            profiles=profiles, columns=spec.columns, thresholds=rulebook.thresholds,
+            profiles=profiles, columns=compared, thresholds=rulebook.thresholds,
             requirements=rulebook.labels_for(check_id), reference=reference,
             reference_groups=spec.checks.reference_groups,
             setting=spec.reference.setting if spec.reference is not None else {},
             intersections=spec.checks.intersections,
             governance=spec.governance, quality=spec.quality, audit_date=started,
+            max_groups=spec.checks.max_groups, too_many_groups=too_many,
         )
         findings.extend(_run_check(checks[check_id], ctx))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,8 @@ def frame_sha256(frame: pd.DataFrame) -> str:
     digest.update(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
     try:
         rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    except TypeError:  # unhashable cells (lists, dicts): hash their text form
-        rows = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
+    except TypeError:  # unhashable cells (lists, dicts): hash their canonical text form
+        rows = pd.util.hash_pandas_object(normalise_cells(frame)[0], index=False).to_numpy()
     digest.update(np.ascontiguousarray(rows).tobytes())
     return digest.hexdigest()
 
@@ -162,6 +163,68 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise DataError(f"is not a readable Parquet file ({first})", source=path) from None
 
 
+_NESTED = (list, tuple, dict, set, frozenset, np.ndarray)
+
+
+def _cell_text(value: Any) -> Any:
+    """One cell of a column the engines cannot take as it is, as text (missing stays missing)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", errors="backslashreplace")
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, set | frozenset):
+        value = sorted(value, key=repr)
+    if isinstance(value, _NESTED):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)
+
+
+def normalise_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Columns of values the engines cannot compare turned into text, and what was done.
+
+    The engines take numbers, booleans, dates and text. A column of bytes (decoded as UTF-8,
+    undecodable bytes as ``\\xNN`` escapes), of nested values (lists, arrays, mappings from
+    Parquet, as canonical JSON text) or of mixed Python types (e.g. numbers and text in one
+    object column, as text) is converted, so each distinct value stays one category. The
+    caller's frame is not changed. Detection uses pandas' C-level ``infer_dtype``; a column is
+    scanned in Python only when it must be converted.
+
+    Returns
+    -------
+    (frame, converted)
+        ``converted`` maps each converted column to what it held (``bytes``, ``nested``,
+        ``mixed``), recorded in the dataset's ``details``.
+    """
+    converted: dict[str, str] = {}
+    replacements: dict[int, pd.Series] = {}
+    for position, (name, dtype) in enumerate(frame.dtypes.items()):
+        if dtype != object:
+            continue
+        column = frame.iloc[:, position]
+        kind = pd.api.types.infer_dtype(column, skipna=True)
+        if kind in ("string", "empty", "boolean", "integer", "floating", "mixed-integer-float", "decimal",
+                    "datetime", "datetime64", "date", "timedelta", "timedelta64", "time", "period", "interval"):
+            continue
+        if kind == "bytes":
+            what = "bytes"
+        elif kind == "mixed" and column.map(lambda v: isinstance(v, _NESTED)).any():
+            what = "nested"
+        else:
+            what = "mixed"
+        replacements[position] = column.map(_cell_text).astype(object)
+        converted[str(name)] = what
+    if not replacements:
+        return frame, converted
+    out = frame.copy(deep=False)
+    for position, values in replacements.items():
+        out.isetitem(position, values)
+    return out, converted
+
+
 def load_dataset(source: DataSource) -> Dataset:
     """Read one data source and fingerprint it.
 
@@ -189,6 +252,9 @@ def load_dataset(source: DataSource) -> Dataset:
             frame, details = _read_csv(source, path)
         digest, where = file_sha256(path), str(path)
     frame = frame.rename(columns=lambda c: c if isinstance(c, str) else str(c))
+    frame, converted = normalise_cells(frame)
+    if converted:
+        details = {**details, "converted_columns": converted}
     if frame.shape[1] == 0:
         raise DataError(f"data.{source.name} has no columns", source=source.label)
     if len(frame) == 0:

@@ -85,6 +85,11 @@ class CheckContext:
         The spec's ``quality:`` section (date column, period of use, declared codes).
     audit_date
         When the audit runs (the run's start time), for timeliness.
+    max_groups
+        ``checks.max_groups``: subjects with more groups are not compared group by group.
+    too_many_groups
+        Protected attributes left out of the group comparisons because they have more than
+        ``max_groups`` groups, with the largest number of groups seen in a dataset.
     """
 
     profiles: Mapping[str, Profile]
@@ -98,6 +103,8 @@ class CheckContext:
     governance: Mapping[str, Any] = field(default_factory=dict)
     quality: QualitySpec = field(default_factory=QualitySpec)
     audit_date: datetime | None = None
+    max_groups: int = 200
+    too_many_groups: Mapping[str, int] = field(default_factory=dict)
 
     def threshold(self, name: str) -> float:
         """Value of a threshold; a check asking for an undeclared one is a rulebook bug."""

@@ -21,7 +21,7 @@ from typing import Any
 
 from auditor import exitcodes
 from auditor.evidence.model import Finding, Status, artefact_csv
-from auditor.files import write_atomic
+from auditor.files import dump_json, write_atomic
 
 SCHEMA_VERSION = "1.0"
 
@@ -93,7 +93,7 @@ class AuditResult:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The evidence document as JSON text."""
-        return json.dumps(self.evidence, indent=indent, ensure_ascii=False, allow_nan=False)
+        return dump_json(self.evidence, indent=indent)
 
     def to_html(self, *, language: str | None = None) -> str:
         """The HTML report, rendered from the evidence alone."""

@@ -36,7 +36,7 @@ _COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "prot
                 "label_source")
 LABEL_SOURCES = ("selected_cases", "random_sample", "all_cases", "mixed")
 _SOURCE_KEYS = ("path", "file", "format", "delimiter", "encoding", "header", "names")
-_CHECK_KEYS = ("rulebook", "thresholds", "skip", "reference_groups", "intersections")
+_CHECK_KEYS = ("rulebook", "thresholds", "skip", "reference_groups", "intersections", "max_groups")
 _REPORT_KEYS = ("language", "output", "signatories")
 _SIGNATORY_KEYS = ("name", "role")
 _REFERENCE_KEYS = ("file", "setting")
@@ -262,6 +262,14 @@ def _intersections(value: Any, protected: tuple[str, ...], problems: _Problems) 
     return tuple(out)
 
 
+def _max_groups(value: Any, problems: _Problems) -> int:
+    """``checks.max_groups``: a whole number of at least 2."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        problems.add("checks.max_groups", f"must be a whole number of at least 2 (default {ChecksConfig.max_groups}), found {value!r}")
+        return ChecksConfig.max_groups
+    return value
+
+
 def build_spec(
     raw: Mapping[str, Any],
     *,
@@ -370,6 +378,7 @@ def build_spec(
             skip=skip,
             reference_groups={str(k): canonical_label(v) or "" for k, v in groups_raw.items()},
             intersections=_intersections(checks_raw.get("intersections"), protected, problems),
+            max_groups=_max_groups(checks_raw.get("max_groups", ChecksConfig.max_groups), problems),
         )
 
     report_raw = raw.get("report") or {}
