@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from auditor import exitcodes
 from auditor.errors import AuditorError
@@ -222,9 +222,18 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return exitcodes.OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the problem on the first line of stderr (argparse prints the usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        if "invalid choice" in message and "--lang" in message:
+            message += "; the report languages are en (English) and nl (Dutch)"
+        self.exit(exitcodes.USAGE_ERROR, f"auditor: error: {message}\n{self.format_usage()}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``auditor`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="auditor",
         description=(
             "Audit the data of a high-risk AI system against the EU AI Act (Art. 10, 26(4)) and write an "

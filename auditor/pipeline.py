@@ -17,11 +17,12 @@ from typing import Any
 import pandas as pd
 
 from auditor.checks import Check, CheckContext, registry
+from auditor.checks.base import error_finding
 from auditor.checks.governance import datasheet
 from auditor.engines.pandas import ProfilePlan, profile_frame
 from auditor.engines.profile import Profile, canonical_label
 from auditor.errors import DataError, SpecError
-from auditor.evidence.model import Finding, Message, Status, worst
+from auditor.evidence.model import Finding, Status, worst
 from auditor.evidence.result import SCHEMA_VERSION, AuditResult
 from auditor.reference import JOINT_SEPARATOR, load_reference
 from auditor.rulebook import Rulebook, load_rulebook
@@ -72,30 +73,8 @@ def _check_columns(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
         if column and not any(column in d.frame.columns for d in datasets.values()):
             problems.append((key, f"column {column!r} is in none of the datasets ({', '.join(datasets)})"))
     if problems:
-        if len(problems) == 1:
-            raise SpecError(problems[0][1], key=problems[0][0], file=spec.source_file)
-        lines = [f"{len(problems)} problems with the columns named in the spec:"] + [f"  {k}: {m}" for k, m in problems]
-        raise SpecError("\n".join(lines), file=spec.source_file)
-
-    positive = canonical_label(cols.positive)
-    for name, dataset in datasets.items():
-        for role, column in (("prediction", cols.prediction), ("target", cols.target)):
-            if not column or column not in dataset.frame.columns:
-                continue
-            values = dataset.frame[column].dropna().unique()
-            labels = sorted({canonical_label(v) or "" for v in values[:1000]})
-            if role == "prediction" and len(values) > 2:
-                raise DataError(
-                    f"columns.prediction must be a 0/1 decision, but data.{name} has {len(values)} distinct values "
-                    f"(e.g. {', '.join(labels[:5])}); put a score in columns.score and its decision in columns.prediction",
-                    source=dataset.source, column=column,
-                )
-            if len(labels) == 2 and positive not in labels:
-                raise DataError(
-                    f"the positive value {positive!r} (columns.positive) does not occur in data.{name} "
-                    f"(values: {', '.join(labels)}); set columns.positive to the value that means 'selected' / 'yes'",
-                    source=dataset.source, column=column,
-                )
+        raise SpecError.from_problems(problems, what="columns named in the spec", file=spec.source_file)
+    _check_labels(spec, datasets)
     if cols.score:
         for name, dataset in datasets.items():
             if cols.score in dataset.frame.columns and not pd.api.types.is_numeric_dtype(dataset.frame[cols.score]):
@@ -111,6 +90,40 @@ def _too_many_groups(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> dict[s
         if counts and max(counts) > spec.checks.max_groups:
             out[attribute] = max(counts)
     return out
+
+
+def _check_labels(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
+    """Target and prediction are binary, and ``positive`` / ``favourable`` are values they take.
+
+    A value that never occurs would make every rate and direction silently meaningless, so it is
+    an input error (exit 2) naming the file, the key and the values seen.
+    """
+    cols = spec.columns
+    seen: dict[str, str] = {}  # canonical label -> where it was seen
+    for name, dataset in datasets.items():
+        for role, column in (("target", cols.target), ("prediction", cols.prediction)):
+            if not column or column not in dataset.frame.columns:
+                continue
+            values = pd.unique(dataset.frame[column].dropna().to_numpy())
+            labels = sorted({canonical_label(v) or "" for v in values[:1000]})
+            if len(values) > 2:
+                shown = ", ".join(repr(v) for v in labels[:5]) + (", …" if len(values) > 5 else "")
+                fix = ("put a score in columns.score and its 0/1 decision in columns.prediction" if role == "prediction"
+                       else "recode it to two values (e.g. 0/1) or name a binary label column")
+                raise DataError(f"columns.{role} must have two values (a binary {'decision' if role == 'prediction' else 'label'}), "
+                                f"but data.{name} has {len(values)} distinct values ({shown}); {fix}",
+                                source=dataset.source, column=column)
+            for label in labels:
+                seen.setdefault(label, f"data.{name} column {column!r}")
+    if len(seen) < 2:
+        return  # one value or none: nothing says which values the labels take
+    values = ", ".join(repr(v) for v in sorted(seen))
+    for key, given in (("positive", cols.positive), ("favourable", cols.favourable)):
+        label = canonical_label(given)
+        if given is not None and label not in seen:
+            what = "'selected' / 'yes'" if key == "positive" else "good for the person"
+            raise SpecError(f"{given!r} is not a value of the target or prediction (values seen: {values}); "
+                            f"set columns.{key} to the value that means {what}", key=f"columns.{key}", file=spec.source_file)
 
 
 def _spec_sha256(spec: AuditSpec) -> str:
@@ -135,11 +148,7 @@ def _run_check(check: Check, ctx: CheckContext) -> list[Finding]:
     try:
         return check.run(ctx)
     except Exception as exc:  # a crashing check must not stop the audit: it becomes evidence
-        return [Finding(
-            id=f"{check.id}/error", check=check.id, status=Status.ERROR, dataset=None,
-            requirements=ctx.requirements,
-            message=Message("check.error", {"check": check.id, "error": f"{type(exc).__name__}: {exc}"}),
-        )]
+        return [error_finding(check.id, exc, ctx.requirements)]
 
 
 def _dataset_entry(dataset: Dataset, profile: Profile) -> dict[str, Any]:

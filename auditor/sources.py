@@ -76,7 +76,7 @@ def frame_sha256(frame: pd.DataFrame) -> str:
 
 
 def _detect_encoding(head: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 by BOM, else Windows-1252, else Latin-1.
+    """UTF-8 (with or without BOM), UTF-16 (by BOM, or by its zero bytes), else Windows-1252, else Latin-1.
 
     Statistical detectors guess wrongly on short Western-European files (they take
     ``Zürich`` in cp1252 for cp850); government exports are UTF-8 or Windows-1252 in practice,
@@ -86,6 +86,10 @@ def _detect_encoding(head: bytes) -> str:
         return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    sample = head[: len(head) - len(head) % 2]
+    if sample and sample.count(0) >= len(sample) // 4:  # UTF-16 without a BOM: every other byte of ASCII text is 0
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        return "utf-16-le" if odd > even else "utf-16-be"
     try:
         head.decode("utf-8")
         return "utf-8"
@@ -149,10 +153,28 @@ def _read_csv(source: DataSource, path: Path) -> tuple[pd.DataFrame, dict[str, A
         ) from None
     except pd.errors.EmptyDataError:
         raise DataError("the file has no columns; expected a header row", source=path) from None
+    if frame.shape[1] == 1 and source.names is None:
+        _one_column(str(frame.columns[0]), text, delimiter, encoding, path)
     details = {"encoding": encoding, "delimiter": delimiter}
     if duplicated:
         details["duplicated_columns"] = duplicated
     return frame, details
+
+
+def _one_column(name: str, text: str, delimiter: str, encoding: str, path: Path) -> None:
+    """A file read as one column was most likely split wrongly: say how to read it instead.
+
+    A genuine one-column file (a header without any other delimiter, readable text) passes.
+    """
+    header = text.splitlines()[0] if text else name
+    others = {d: header.count(d) for d in _DELIMITERS if d != delimiter and header.count(d)}
+    if "\x00" in header or "\ufffd" in header:
+        raise DataError(f"reads as a single column with encoding {encoding} (the header looks garbled: {header[:40]!r}); "
+                        "give the right one with 'encoding:' under this data entry (e.g. utf-16, cp1252)", source=path)
+    if others:
+        best = max(others, key=lambda d: others[d])
+        raise DataError(f"reads as a single column {header[:60]!r} with delimiter {delimiter!r}; it looks delimited by "
+                        f"{best!r}: set 'delimiter: {best!r}' under this data entry", source=path)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -202,7 +224,7 @@ def normalise_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     converted: dict[str, str] = {}
     replacements: dict[int, pd.Series] = {}
     for position, (name, dtype) in enumerate(frame.dtypes.items()):
-        if dtype != object:
+        if not pd.api.types.is_object_dtype(dtype):
             continue
         column = frame.iloc[:, position]
         kind = pd.api.types.infer_dtype(column, skipna=True)

@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from auditor.checks.base import Check, CheckContext, finding_id, one_sided_p, verdicts
+from auditor.checks.base import Check, CheckContext, about_column, finding_id, one_sided_p, verdicts
 from auditor.checks.disparity import reference_index
 from auditor.engines.associations import VALUE, quantile_bins
 from auditor.engines.profile import COUNT, Profile
@@ -237,7 +237,8 @@ def proxy_features(ctx: CheckContext) -> list[Finding]:
         tables: list[tuple[str, tuple[float, int, int, int]]] = []
         unmeasured = []
         for feature in features:
-            found = _association(profile, feature, attribute)
+            with about_column(feature):
+                found = _association(profile, feature, attribute)
             if found is None:
                 unmeasured.append(feature)
             else:

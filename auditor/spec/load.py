@@ -64,15 +64,7 @@ class _Problems:
     def raise_if_any(self) -> None:
         if not self.items:
             return
-        if len(self.items) == 1:
-            key, message = self.items[0]
-            raise SpecError(message, key=key, file=self.file)
-        where = f"{self.file}: " if self.file else ""
-        lines = [f"{where}{len(self.items)} problems in the audit spec:"]
-        lines += [f"  {key}: {message}" for key, message in self.items]
-        error = SpecError("\n".join(lines))
-        error.problems = self.items  # type: ignore[attr-defined]
-        raise error
+        raise SpecError.from_problems(self.items, what="audit spec", file=self.file)
 
 
 def _json_safe(value: Any) -> Any:
