@@ -47,9 +47,9 @@ class MonitorInputs:
         Fingerprint of the batch file(s).
     batch_time
         When the batch was taken (for the schedule).
-    prior
-        Earlier runs against the same reference, oldest first: ``{"batch_id", "batch_time",
-        "findings"}`` (the latest attempt per batch).
+    previous
+        The latest earlier batch against the same reference (by batch time; its latest attempt):
+        ``{"batch_id", "batch_time", "findings"}``, or ``None`` for the first batch.
     expected_every_days
         The schedule; ``None`` = none declared.
     current
@@ -61,7 +61,7 @@ class MonitorInputs:
     batch_id: str
     batch_sha256: str
     batch_time: datetime
-    prior: Sequence[Mapping[str, Any]] = ()
+    previous: Mapping[str, Any] | None = None
     expected_every_days: float | None = None
     current: Sequence[Finding] = ()
 
@@ -423,60 +423,67 @@ def score_distribution(ctx: CheckContext) -> list[Finding]:
 _CUSUM_SERIES = (("drift.group_composition", "share_ratio"), ("drift.selection_rate", "selection_rate_ratio"))
 
 
-def _series_key(metric: Mapping[str, Any]) -> tuple[str, ...]:
-    group = metric.get("group") or {}
-    return tuple(f"{k}={v}" for k, v in group.items())
+def previous_state(findings: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str, str], tuple[float, float, int]]:
+    """The CUSUM sums a run ended with, by (series, subject, group), from its ``drift.cumulative`` findings."""
+    out: dict[tuple[str, str, str], tuple[float, float, int]] = {}
+    for finding in findings:
+        if finding.get("check") != "drift.cumulative":
+            continue
+        params = finding["message"]["params"]
+        for item in params.get("state", []):
+            key = (params["series"], "|".join(params["attributes"]), _group_key(item["group"]))
+            out[key] = (float(item["upper"]), float(item["lower"]), int(item["runs"]))
+    return out
+
+
+def _group_key(group: Mapping[str, Any] | None) -> str:
+    return "|".join(f"{k}={v}" for k, v in (group or {}).items())
 
 
 def cumulative(ctx: CheckContext) -> list[Finding]:
-    """CUSUM of each group's share and selection-rate ratio over the runs (this one last)."""
+    """CUSUM of each group's share and selection-rate ratio, continued from the previous batch's sums."""
     inputs = _inputs(ctx)
     if inputs is None:
         return []
     check = "drift.cumulative"
     k, h = ctx.threshold("cusum_k"), ctx.threshold("cusum_h")
-    runs = [list(r.get("findings") or []) for r in inputs.prior] + [[f.to_dict() for f in inputs.current]]
+    before = previous_state(inputs.previous["findings"]) if inputs.previous else {}
+    current = [f.to_dict() for f in inputs.current]
     findings = []
     for source, metric_name in _CUSUM_SERIES:
-        series: dict[tuple[str, tuple[str, ...]], list[float]] = {}
-        groups: dict[tuple[str, tuple[str, ...]], Mapping[str, Any]] = {}
-        for run in runs:
-            for finding in run:
-                if finding.get("check") != source:
+        for finding in current:
+            if finding["check"] != source:
+                continue
+            subject = finding["id"].split("/", 2)[-1]
+            metrics: list[Metric] = []
+            state = []
+            alarms = []
+            for metric in finding["metrics"]:
+                if metric["name"] != metric_name:
                     continue
-                subject = finding["id"].split("/", 2)[-1]
-                for metric in finding.get("metrics", []):
-                    if metric.get("name") != metric_name or metric.get("status") in (None, "insufficient_evidence"):
-                        continue
-                    z = log_ratio_z(metric.get("value"), metric.get("ci"))
-                    if z is None:
-                        continue
-                    key = (subject, _series_key(metric))
-                    series.setdefault(key, []).append(z)
-                    groups[key] = metric.get("group") or {}
-        if not series:
-            continue
-        by_subject: dict[str, list[Metric]] = {}
-        alarms: dict[str, list[dict[str, Any]]] = {}
-        for key, values in series.items():
-            state = cusum(values, k=k, h=h)
-            status = Status.FAIL if state.statistic > h else Status.PASS
-            by_subject.setdefault(key[0], []).append(Metric("cusum", _f(state.statistic), group=groups[key], column=metric_name,
-                                                            n=state.n_runs, threshold=h, status=status))
-            if status == Status.FAIL:
-                alarms.setdefault(key[0], []).append({"group": dict(groups[key]), "cusum": _f(state.statistic),
-                                                      "direction": "up" if state.upper >= state.lower else "down",
-                                                      "runs": state.n_runs})
-        for subject, metrics in by_subject.items():
-            status = worst(m.status for m in metrics if m.status is not None)
-            n_runs = max(m.n or 0 for m in metrics)
-            if n_runs < 2:
-                status = Status.INSUFFICIENT_EVIDENCE
+                group = metric.get("group") or {}
+                upper, lower, runs = before.get((metric_name, subject, _group_key(group)), (0.0, 0.0, 0))
+                z = log_ratio_z(metric.get("value"), metric.get("ci")) if metric.get("status") not in (None, "insufficient_evidence") else None
+                if z is not None:
+                    step = cusum([z], k=k, h=h, start=(upper, lower))
+                    upper, lower, runs = step.upper, step.lower, runs + 1
+                statistic = max(upper, lower)
+                status = Status.FAIL if statistic > h else Status.PASS if runs >= 2 else Status.INSUFFICIENT_EVIDENCE
+                metrics.append(Metric("cusum", statistic, group=group, column=metric_name, n=runs, threshold=h, status=status))
+                state.append({"group": dict(group), "upper": upper, "lower": lower, "runs": runs})
+                if status == Status.FAIL:
+                    alarms.append({"group": dict(group), "cusum": statistic, "direction": "up" if upper >= lower else "down",
+                                   "runs": runs})
+            if not metrics:
+                continue
+            judged = [m.status for m in metrics if m.status != Status.INSUFFICIENT_EVIDENCE]
+            status = worst(judged) if judged else Status.INSUFFICIENT_EVIDENCE
+            runs = max(m.n or 0 for m in metrics)
             findings.append(Finding(
                 id=finding_id(check, DATASET, metric_name, subject), check=check, status=status, dataset=DATASET,
                 requirements=ctx.requirements, metrics=tuple(metrics), thresholds=("cusum_k", "cusum_h"),
                 message=Message(f"{check}.{status.value}", {"attributes": subject.split("|"), "series": metric_name, "k": k, "h": h,
-                                                            "alarms": alarms.get(subject, []), "runs": n_runs}),
+                                                            "alarms": alarms, "runs": runs, "state": state}),
             ))
     return findings or [_not_applicable(check, ctx, "no_series")]
 
@@ -489,10 +496,9 @@ def missing_batch(ctx: CheckContext) -> list[Finding]:
     check = "drift.missing_batch"
     if inputs.expected_every_days is None:
         return [_not_applicable(check, ctx, "no_schedule")]
-    earlier = [r["batch_time"] for r in inputs.prior if r["batch_time"] < inputs.batch_time]
-    if not earlier:
+    if inputs.previous is None:
         return [_not_applicable(check, ctx, "first_batch")]
-    previous = max(earlier)
+    previous = inputs.previous["batch_time"]
     gap = (inputs.batch_time - previous).total_seconds() / 86400.0
     limit = inputs.expected_every_days * ctx.threshold("max_batch_gap_factor")
     status = Status.FAIL if gap > limit else Status.PASS

@@ -111,7 +111,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
                 print(f"  {problem}", file=sys.stderr)
             return exitcodes.CHECK_FAILED
         runs = store.runs()
-        alerts = dict(store._db.execute("SELECT run_seq, COUNT(*) FROM alerts GROUP BY run_seq").fetchall())
+        alerts = store.alert_counts()
         if args.out:
             from auditor.files import write_atomic
             from auditor.monitoring.trend import render_trend

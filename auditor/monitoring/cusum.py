@@ -8,8 +8,9 @@ divided by its standard error). The sums
 
 accumulate evidence of a sustained change in either direction; the series alerts when either
 exceeds ``h``. A slow drift that no single batch shows (every ratio within its threshold) still
-builds up, which is the point. The state is recomputed from the history's stored metrics at
-every run, so there is nothing to keep in step.
+builds up, which is the point. Each run records its sums in its ``drift.cumulative`` finding;
+the next run continues from those of the latest earlier batch (by batch time), so a run reads one
+earlier run, not the whole history.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def log_ratio_z(ratio: float | None, ci: Sequence[float] | None, confidence: flo
     return math.log(ratio) / se if se > 0 else None
 
 
-def cusum(observations: Iterable[float], *, k: float, h: float) -> CusumState:
+def cusum(observations: Iterable[float], *, k: float, h: float, start: tuple[float, float] = (0.0, 0.0)) -> CusumState:
     """Run the two-sided CUSUM over standardised observations (in run order).
 
     Examples
@@ -57,7 +58,7 @@ def cusum(observations: Iterable[float], *, k: float, h: float) -> CusumState:
     >>> cusum([1.5] * 10, k=0.5, h=8).alarm_at
     8
     """
-    upper = lower = 0.0
+    upper, lower = start
     alarm: int | None = None
     n = 0
     for i, z in enumerate(observations):

@@ -11,7 +11,7 @@ Tables (schema version :data:`HISTORY_VERSION`):
     its fields, its metrics and alerts and the previous row's hash, so editing, inserting or
     deleting any row breaks the chain from there on (``auditor history verify``).
 ``metrics``
-    Every metric of every finding, one row each (what the trend page and the CUSUM read).
+    Every metric of every finding, one row each (what the trend page reads).
 ``alerts``
     The run's failing or erroring findings.
 
@@ -25,10 +25,11 @@ head hash that ``verify`` prints (e.g. in the signed report) to anchor it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -69,6 +70,7 @@ CREATE TABLE IF NOT EXISTS metrics (
   threshold REAL, p_adjusted REAL, status TEXT);
 CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_seq);
 CREATE INDEX IF NOT EXISTS metrics_by_series ON metrics (check_id, name);
+CREATE INDEX IF NOT EXISTS runs_by_time ON runs (reference_sha256, kind, batch_time);
 CREATE TABLE IF NOT EXISTS alerts (
   run_seq INTEGER NOT NULL REFERENCES runs (seq), finding_id TEXT NOT NULL, check_id TEXT NOT NULL,
   status TEXT NOT NULL, message_key TEXT NOT NULL);
@@ -80,6 +82,15 @@ _APPEND_ONLY = [
 ]
 _RUN_FIELDS = ("seq", "run_id", "batch_id", "attempt", "kind", "reference_sha256", "batch_sha256", "batch_time",
                "recorded_at", "n_rows", "status", "exit_code")
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a reading method under :meth:`History._guard`."""
+    @functools.wraps(method)
+    def wrapper(self: History, *args: Any, **kwargs: Any) -> Any:
+        with self._guard():
+            return method(self, *args, **kwargs)
+    return wrapper
 
 
 def _canonical(value: Any) -> str:
@@ -201,13 +212,23 @@ class History:
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
+        with self._guard():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn SQLite's errors (a damaged or locked file) into a DataError naming the file."""
         try:
             yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise DataError(f"cannot be used as a monitoring history ({exc}); run 'auditor history verify', or restore it "
+                            "from a backup", source=self.path) from None
 
     # --- writing -------------------------------------------------------------------------
 
@@ -251,6 +272,7 @@ class History:
 
     # --- reading -------------------------------------------------------------------------
 
+    @_guarded
     def runs(self, *, kind: str | None = None, reference_sha256: str | None = None) -> list[dict[str, Any]]:
         """Run rows (without their documents), in recording order."""
         query = f"SELECT {', '.join(_RUN_FIELDS)}, row_hash FROM runs"
@@ -266,6 +288,7 @@ class History:
         rows = self._db.execute(query + " ORDER BY seq", params).fetchall()
         return [dict(zip((*_RUN_FIELDS, "row_hash"), r)) for r in rows]
 
+    @_guarded
     def document(self, seq: int) -> dict[str, Any]:
         """The run document of one run."""
         row = self._db.execute("SELECT document FROM runs WHERE seq = ?", (seq,)).fetchone()
@@ -278,11 +301,13 @@ class History:
         rows = [r for r in self.runs(kind=kind) if r["batch_id"] == batch_id]
         return max(rows, key=lambda r: (r["attempt"], r["seq"])) if rows else None
 
+    @_guarded
     def reference_text(self, sha256: str) -> str | None:
         """A recorded reference document's text."""
         row = self._db.execute("SELECT document FROM frozen_references WHERE sha256 = ?", (sha256,)).fetchone()
         return row[0] if row else None
 
+    @_guarded
     def metrics(self, *, checks: Sequence[str], names: Sequence[str] | None = None,
                 reference_sha256: str | None = None) -> list[dict[str, Any]]:
         """Metric rows of the latest attempt of every batch (and its latest label back-fill), run order."""
@@ -308,30 +333,29 @@ class History:
             out.append(item)
         return out
 
-    def prior_runs(self, reference_sha256: str, checks: Sequence[str]) -> list[dict[str, Any]]:
-        """Earlier batch runs against a reference, as ``{batch_id, batch_time, findings}`` (oldest first).
+    @_guarded
+    def previous_batch(self, reference_sha256: str, batch_time: str, exclude_batch_id: str) -> dict[str, Any] | None:
+        """The latest attempt of the latest batch before ``batch_time`` against a reference.
 
-        ``findings`` hold only the metrics of ``checks`` — what the checks across runs need.
+        Returns ``{batch_id, batch_time, findings}`` (its document's findings), or ``None``.
         """
-        batches = {}
-        for r in self.runs(kind="batch", reference_sha256=reference_sha256):
-            batches[r["batch_id"]] = r  # later attempts replace earlier ones
-        findings: dict[int, dict[str, dict[str, Any]]] = {}
-        for m in self.metrics(checks=checks, reference_sha256=reference_sha256) if checks else []:
-            if m["kind"] != "batch":
-                continue
-            per_run = findings.setdefault(m["run_seq"], {})
-            finding = per_run.setdefault(m["finding_id"], {"id": m["finding_id"], "check": m["check"], "metrics": []})
-            metric = {"name": m["name"], "value": m["value"], "group": m["group"], "n": m["n"], "status": m["status"]}
-            if m["ci_low"] is not None and m["ci_high"] is not None:
-                metric["ci"] = [m["ci_low"], m["ci_high"]]
-            finding["metrics"].append(metric)
-        out = [{"batch_id": r["batch_id"], "batch_time": datetime.fromisoformat(r["batch_time"]),
-                "findings": list(findings.get(r["seq"], {}).values())} for r in batches.values()]
-        return sorted(out, key=lambda r: r["batch_time"])
+        row = self._db.execute(
+            "SELECT r.seq, r.batch_id, r.batch_time, r.document FROM runs r WHERE r.kind = 'batch' AND r.reference_sha256 = ? "
+            "AND r.batch_time < ? AND r.batch_id != ? "
+            "AND r.attempt = (SELECT MAX(attempt) FROM runs x WHERE x.batch_id = r.batch_id AND x.kind = 'batch') "
+            "ORDER BY r.batch_time DESC, r.seq DESC LIMIT 1", (reference_sha256, batch_time, exclude_batch_id)).fetchone()
+        if row is None:
+            return None
+        return {"batch_id": row[1], "batch_time": datetime.fromisoformat(row[2]), "findings": json.loads(row[3])["findings"]}
+
+    @_guarded
+    def alert_counts(self) -> dict[int, int]:
+        """Number of alerts per run (by ``seq``)."""
+        return dict(self._db.execute("SELECT run_seq, COUNT(*) FROM alerts GROUP BY run_seq").fetchall())
 
     # --- integrity -------------------------------------------------------------------------
 
+    @_guarded
     def verify(self) -> Verification:
         """Recompute the hash chain and every row's digest; report every break."""
         problems: list[str] = []

@@ -8,8 +8,9 @@ rows, which are not kept — and returns plain numpy arrays.
   symmetrised Kullback–Leibler divergence (Jeffreys' J) of the binned distributions. Bins empty
   in both samples are left out; when a bin is empty in one of them, 0.5 is added to every
   remaining bin of both (the Haldane–Anscombe correction used for ratios in
-  :mod:`auditor.stats.comparisons`), so PSI stays finite. Its 95 % interval comes from a
-  parametric (multinomial) bootstrap of both samples, seeded, so the evidence is reproducible.
+  :mod:`auditor.stats.comparisons`), so PSI stays finite. Its 95 % interval is the basic
+  (bias-correcting) interval of a parametric (multinomial) bootstrap of both samples, seeded, so
+  the evidence is reproducible.
   The conventional reading — below 0.10 stable, 0.10–0.25 a moderate shift, above 0.25 a major
   one — comes from credit scoring (Siddiqi 2006; Yurdakul 2018); it is a convention, not law,
   and it is insensitive to small location shifts (a 0.3 SD shift of a normal feature gives a
@@ -41,12 +42,17 @@ BOOTSTRAP_DRAWS = 200
 
 @dataclass(frozen=True)
 class Estimate:
-    """An effect size per row with its interval and standard error."""
+    """An effect size per row with its interval and standard error.
+
+    ``centre`` is what the tests against a threshold use: the bias-corrected estimate where the
+    estimator is biased (PSI), else ``value`` itself.
+    """
 
     value: FloatArray
     low: FloatArray
     high: FloatArray
     se: FloatArray
+    centre: FloatArray | None = None
 
 
 def _prepare(reference: npt.ArrayLike, batch: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -94,6 +100,7 @@ def psi_interval(reference: npt.ArrayLike, batch: npt.ArrayLike, *, seed: int, d
     low = np.full(value.shape, np.nan)
     high = np.full(value.shape, np.nan)
     se = np.full(value.shape, np.nan)
+    corrected = value.copy()
     if ok.any():
         rng = np.random.default_rng(seed)
         pr = r[ok] / n_r[ok, None]
@@ -102,26 +109,31 @@ def psi_interval(reference: npt.ArrayLike, batch: npt.ArrayLike, *, seed: int, d
         bb = rng.multinomial(n_b[ok], pb, size=(draws, int(ok.sum())))
         replicates = psi(rr, bb)
         tail = (1.0 - confidence) / 2.0 * 100.0
-        low[ok] = np.minimum(np.percentile(replicates, tail, axis=0), value[ok])
-        high[ok] = np.maximum(np.percentile(replicates, 100.0 - tail, axis=0), value[ok])
+        # The plug-in PSI is biased upwards (about (k - 1)(1/n_r + 1/n_b) at no shift) and its
+        # replicates are biased again: the basic ("reverse percentile") interval corrects that.
+        centre = value[ok]
+        low[ok] = np.clip(2 * centre - np.percentile(replicates, 100.0 - tail, axis=0), 0.0, centre)
+        high[ok] = np.maximum(2 * centre - np.percentile(replicates, tail, axis=0), centre)
         se[ok] = replicates.std(axis=0, ddof=1)
-    return Estimate(value, low, high, se)
+        corrected[ok] = np.maximum(2 * centre - replicates.mean(axis=0), 0.0)
+    return Estimate(value, low, high, se, corrected)
 
 
 def beyond_p(estimate: Estimate, threshold: float) -> tuple[npt.NDArray[np.bool_], FloatArray]:
     """Whether each estimate exceeds ``threshold``, and the one-sided p-value of "it does not".
 
-    ``p = 1 − Φ((value − threshold) / se)``: small when the data show the value beyond the
+    ``p = 1 − Φ((centre − threshold) / se)``: small when the data show the value beyond the
     threshold. A zero standard error gives 0 or 1.
     """
     value, se = estimate.value, estimate.se
+    centre = estimate.centre if estimate.centre is not None else value
     beyond = np.isfinite(value) & (value > threshold)
     p = np.full(value.shape, np.nan)
     for i in np.flatnonzero(np.isfinite(value)):
         if not np.isfinite(se[i]) or se[i] <= 0:
-            p[i] = 0.0 if value[i] > threshold else 1.0
+            p[i] = 0.0 if centre[i] > threshold else 1.0
         else:
-            p[i] = 1.0 - NormalDist().cdf((value[i] - threshold) / se[i])
+            p[i] = 1.0 - NormalDist().cdf((centre[i] - threshold) / se[i])
     return beyond, p
 
 
@@ -186,13 +198,13 @@ def ks_statistic(reference_sketch: FloatArray, sorted_values: FloatArray) -> flo
 
 
 def ks_p_value(statistic: float, n_reference: int, n_batch: int) -> float:
-    """Asymptotic two-sided p-value of the two-sample KS statistic (Kolmogorov's distribution)."""
+    """Two-sided p-value of the two-sample KS statistic (the one-sample distribution at the effective size)."""
     if not np.isfinite(statistic) or n_reference <= 0 or n_batch <= 0:
         return float("nan")
-    from scipy.special import kolmogorov
+    from scipy.stats import kstwo
 
     effective = n_reference * n_batch / (n_reference + n_batch)
-    return float(kolmogorov(np.sqrt(effective) * statistic))
+    return float(kstwo.sf(statistic, max(int(round(effective)), 1)))  # what ks_2samp(method="asymp") uses
 
 
 def wasserstein(reference_sketch: FloatArray, sorted_values: FloatArray) -> float:

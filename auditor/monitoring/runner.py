@@ -41,7 +41,6 @@ from auditor.spec.model import AuditSpec, DataSource
 RUN_VERSION = "1"
 _ACROSS_RUNS = ("drift.cumulative",)
 _LABEL_CHECKS = ("drift.error_rates",)
-_SERIES_CHECKS = ("drift.group_composition", "drift.selection_rate")
 
 
 @dataclass(frozen=True)
@@ -173,8 +172,7 @@ def monitor(
     """
     started = now or datetime.now(UTC)
     when = batch_time or started
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)  # stored as UTC, so ISO text sorts by time
     progress = progress or Progress(enabled=False)
     spec = load_spec(spec)
     if attempt < 1:
@@ -209,9 +207,9 @@ def monitor(
             if recorded["batch_sha256"] != batch_sha:
                 raise DataError(f"batch id {batch_id!r} was recorded for another file; give the same --batch as its run",
                                 source=history_path)
-        prior = [r for r in store.prior_runs(frozen.sha256, _SERIES_CHECKS) if not (r["batch_id"] == batch_id)]
+        previous = store.previous_batch(frozen.sha256, when.isoformat(), batch_id)
         inputs = MonitorInputs(reference=frozen, batch=tables, batch_id=batch_id, batch_sha256=batch_sha, batch_time=when,
-                               prior=prior, expected_every_days=spec.monitoring.expected_every_days)
+                               previous=previous, expected_every_days=spec.monitoring.expected_every_days)
         progress.step("checks")
         selected = _LABEL_CHECKS if kind == "labels" else tuple(rulebook.checks)
         findings: list[Finding] = []

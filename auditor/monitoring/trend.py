@@ -204,7 +204,7 @@ def view(store: History, *, language: str, expected_every_days: float | None = N
         gap = (moment - datetime.fromisoformat(ordered[-1]["batch_time"])).total_seconds() / 86400.0
         if gap > expected_every_days * thresholds.get("max_batch_gap_factor", 1.5):
             overdue = {"days": format_number(gap, language, 1), "every": format_number(expected_every_days, language, 1)}
-    alert_counts = dict(store._db.execute("SELECT run_seq, COUNT(*) FROM alerts GROUP BY run_seq").fetchall())
+    alert_counts = store.alert_counts()
     run_rows = [{"seq": r["seq"], "batch": r["batch_id"], "attempt": r["attempt"], "kind": r["kind"], "time": tr.date(r["batch_time"]),
                  "rows": r["n_rows"], "status": r["status"], "alerts": alert_counts.get(r["seq"], 0),
                  "reference": r["reference_sha256"][:12]} for r in runs]
