@@ -28,9 +28,10 @@ from auditor.spec.model import (
     ReportConfig,
     Signatory,
 )
+from auditor.spec.monitoring import parse_monitoring
 from auditor.spec.quality import parse_quality
 
-_TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance", "quality")
+_TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance", "quality", "monitoring")
 _COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "protected", "features", "id", "selection",
                 "label_source")
 LABEL_SOURCES = ("selected_cases", "random_sample", "all_cases", "mixed")
@@ -407,6 +408,7 @@ def build_spec(
         governance = {}
     check_governance(governance, problems)
     quality = parse_quality(raw.get("quality"), base, problems)
+    monitoring = parse_monitoring(raw.get("monitoring"), base, problems)
 
     problems.raise_if_any()
     return AuditSpec(
@@ -418,6 +420,7 @@ def build_spec(
         report=report,
         governance=governance,
         quality=quality,
+        monitoring=monitoring,
         source_file=source_file,
         base_dir=base,
         raw=_json_safe(raw),
