@@ -14,21 +14,19 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from auditor.checks import Check, CheckContext, registry
 from auditor.checks.base import error_finding
+from auditor.checks.groups import without_attributes
 from auditor.checks.governance import datasheet
-from auditor.engines.pandas import ProfilePlan, profile_frame
+from auditor.engines.base import DatasetHandle, Engine, ProfilePlan, get_engine, logical_types
 from auditor.engines.profile import Profile, canonical_label
 from auditor.errors import DataError, SpecError
-from auditor.evidence.model import Finding, Status, worst
+from auditor.evidence.model import Finding, Message, Status, worst
 from auditor.evidence.result import SCHEMA_VERSION, AuditResult
 from auditor.reference import JOINT_SEPARATOR, load_reference
 from auditor.rulebook import Rulebook, load_rulebook
-from auditor.sources import Dataset, load_dataset
 from auditor.spec.load import load_spec
-from auditor.spec.model import AuditSpec
+from auditor.spec.model import AuditSpec, DataSource
 from auditor.validation.plan import quality_plans
 
 _LIBRARIES = ("auditor", "numpy", "pandas", "pyarrow", "scipy", "jinja2", "pyyaml", "jsonschema")
@@ -52,12 +50,12 @@ def _shown(columns: list[str], limit: int = 15) -> str:
     return head + (f", … ({len(columns)} in all)" if len(columns) > limit else "")
 
 
-def _check_columns(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
-    """Every named column exists where it must, and decisions are decisions."""
+def _check_columns(spec: AuditSpec, datasets: Mapping[str, DatasetHandle]) -> None:
+    """Every named column exists where it must (from the schemas, before any row is read)."""
     cols = spec.columns
     problems: list[tuple[str, str]] = []
     for name, dataset in datasets.items():
-        have = [str(c) for c in dataset.frame.columns]
+        have = dataset.columns
         present = set(have)
         needed: list[tuple[str, str]] = [("columns.protected", c) for c in cols.protected]
         needed += [("columns.features", c) for c in cols.features or ()]
@@ -70,60 +68,66 @@ def _check_columns(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
                 problems.append((key, f"column {column!r} is not in data.{name} (columns: {_shown(have)})"))
     for key, column in (("columns.prediction", cols.prediction), ("columns.score", cols.score), ("columns.target", cols.target),
                         ("columns.selection", cols.selection)):
-        if column and not any(column in d.frame.columns for d in datasets.values()):
+        if column and not any(column in d.schema for d in datasets.values()):
             problems.append((key, f"column {column!r} is in none of the datasets ({', '.join(datasets)})"))
     if problems:
         raise SpecError.from_problems(problems, what="columns named in the spec", file=spec.source_file)
-    _check_labels(spec, datasets)
     if cols.score:
         for name, dataset in datasets.items():
-            if cols.score in dataset.frame.columns and not pd.api.types.is_numeric_dtype(dataset.frame[cols.score]):
-                raise DataError(f"columns.score must be numeric in data.{name} (found {dataset.frame[cols.score].dtype})",
-                                source=dataset.source, column=cols.score)
+            if cols.score in dataset.schema and dataset.schema[cols.score].kind != "numeric":
+                raise DataError(f"columns.score must be numeric in data.{name} (found {dataset.schema[cols.score].logical}, "
+                                f"{dataset.schema[cols.score].arrow})", source=dataset.location, column=cols.score)
 
 
-def _too_many_groups(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> dict[str, int]:
+def _check_decisions(spec: AuditSpec, datasets: Mapping[str, DatasetHandle], profiles: Mapping[str, Profile]) -> None:
+    """Target and prediction are binary, and ``positive`` / ``favourable`` are values they take.
+
+    From the profiles' category counts. A value that never occurs would make every rate and
+    direction silently meaningless, so it is an input error (exit 2) naming the file, the key
+    and the values seen.
+    """
+    cols = spec.columns
+    seen: set[str] = set()
+    for name, profile in profiles.items():
+        for role, column in (("prediction", cols.prediction), ("target", cols.target)):
+            summary = profile.columns.get(column) if column else None
+            if summary is None:
+                continue
+            labels = sorted(summary.counts) if summary.counts is not None else None
+            n_values = len(labels) if labels is not None else None
+            if n_values is None or n_values > 2:
+                many = "more than 1000" if n_values is None else str(n_values)
+                shown = f" ({', '.join(repr(v) for v in labels[:5])}{', …' if len(labels) > 5 else ''})" if labels else ""
+                fix = ("put a score in columns.score and its 0/1 decision in columns.prediction" if role == "prediction"
+                       else "recode it to two values (e.g. 0/1) or name a binary label column")
+                raise DataError(f"columns.{role} must have two values (a binary {'decision' if role == 'prediction' else 'label'}), "
+                                f"but data.{name} has {many} distinct values{shown}; {fix}",
+                                source=datasets[name].location, column=column)
+            seen.update(labels)
+    if len(seen) < 2:
+        return  # one value or none: nothing says which values the labels take
+    values = ", ".join(repr(v) for v in sorted(seen))
+    for key, given in (("positive", cols.positive), ("favourable", cols.favourable)):
+        if given is not None and canonical_label(given) not in seen:
+            what = "'selected' / 'yes'" if key == "positive" else "the outcome that is good for the person"
+            raise SpecError(f"{given!r} is not a value of the target or prediction (values seen: {values}); "
+                            f"set columns.{key} to the value that means {what}", key=f"columns.{key}", file=spec.source_file)
+
+
+def _too_many_groups(spec: AuditSpec, profiles: Mapping[str, Profile]) -> dict[str, int]:
     """Protected attributes with more groups than ``checks.max_groups`` in some dataset (missing counts as one)."""
     out: dict[str, int] = {}
     for attribute in spec.columns.protected:
-        counts = [int(d.frame[attribute].nunique(dropna=False)) for d in datasets.values() if attribute in d.frame.columns]
+        counts = [int(p.groups.cells[attribute].nunique(dropna=False)) for p in profiles.values()
+                  if p.groups is not None and attribute in p.groups.attributes]
         if counts and max(counts) > spec.checks.max_groups:
             out[attribute] = max(counts)
     return out
 
 
-def _check_labels(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
-    """Target and prediction are binary, and ``positive`` / ``favourable`` are values they take.
-
-    A value that never occurs would make every rate and direction silently meaningless, so it is
-    an input error (exit 2) naming the file, the key and the values seen.
-    """
-    cols = spec.columns
-    seen: dict[str, str] = {}  # canonical label -> where it was seen
-    for name, dataset in datasets.items():
-        for role, column in (("target", cols.target), ("prediction", cols.prediction)):
-            if not column or column not in dataset.frame.columns:
-                continue
-            values = pd.unique(dataset.frame[column].dropna().to_numpy())
-            labels = sorted({canonical_label(v) or "" for v in values[:1000]})
-            if len(values) > 2:
-                shown = ", ".join(repr(v) for v in labels[:5]) + (", …" if len(values) > 5 else "")
-                fix = ("put a score in columns.score and its 0/1 decision in columns.prediction" if role == "prediction"
-                       else "recode it to two values (e.g. 0/1) or name a binary label column")
-                raise DataError(f"columns.{role} must have two values (a binary {'decision' if role == 'prediction' else 'label'}), "
-                                f"but data.{name} has {len(values)} distinct values ({shown}); {fix}",
-                                source=dataset.source, column=column)
-            for label in labels:
-                seen.setdefault(label, f"data.{name} column {column!r}")
-    if len(seen) < 2:
-        return  # one value or none: nothing says which values the labels take
-    values = ", ".join(repr(v) for v in sorted(seen))
-    for key, given in (("positive", cols.positive), ("favourable", cols.favourable)):
-        label = canonical_label(given)
-        if given is not None and label not in seen:
-            what = "'selected' / 'yes'" if key == "positive" else "good for the person"
-            raise SpecError(f"{given!r} is not a value of the target or prediction (values seen: {values}); "
-                            f"set columns.{key} to the value that means {what}", key=f"columns.{key}", file=spec.source_file)
+def _engine_for(spec: AuditSpec, source: DataSource) -> Engine:
+    """The engine that reads ``source`` (the pandas engine unless the spec chooses another)."""
+    return get_engine("pandas")
 
 
 def _spec_sha256(spec: AuditSpec) -> str:
@@ -151,18 +155,20 @@ def _run_check(check: Check, ctx: CheckContext) -> list[Finding]:
         return [error_finding(check.id, exc, ctx.requirements)]
 
 
-def _dataset_entry(dataset: Dataset, profile: Profile) -> dict[str, Any]:
+def _dataset_entry(dataset: DatasetHandle, profile: Profile) -> dict[str, Any]:
     return {
         "name": dataset.name,
         "rows": profile.n_rows,
         "columns": len(profile.columns),
         "sha256": dataset.sha256,
-        "source": dataset.source,
+        "source": dataset.location,
         "format": dataset.format,
-        "details": dataset.details,
+        "engine": dataset.engine,
+        "details": dict(dataset.details),
         "roles": profile.roles,
         "column_summaries": [
-            {"name": c.name, "dtype": c.dtype, "kind": c.kind, "n_missing": c.n_missing, "n_distinct": c.n_distinct}
+            {"name": c.name, "logical_type": c.logical, "arrow_type": dataset.schema[c.name].arrow if c.name in dataset.schema else None,
+             "kind": c.kind, "n_missing": c.n_missing, "n_distinct": c.n_distinct}
             for c in profile.columns.values()
         ],
     }
@@ -232,10 +238,10 @@ def audit(
                             file=spec.source_file)
     system, classification = _classification(spec, started.date())
 
-    datasets = {name: load_dataset(source) for name, source in spec.data.items()}
+    datasets = {name: _engine_for(spec, source).open(source) for name, source in spec.data.items()}
     _check_columns(spec, datasets)
     reference, reference_source = (None, None)
-    known = set().union(*(d.frame.columns for d in datasets.values()))
+    known = set().union(*(d.columns for d in datasets.values()))
     if spec.reference is not None and (spec.reference.path is not None or spec.reference.frame is not None):
         reference, reference_source = load_reference(spec.reference)
         for attribute in reference["attribute"].unique():
@@ -253,14 +259,19 @@ def audit(
                             key=f"reference.setting.{attribute}", file=spec.source_file)
 
     # Row-level quality work (rules, pandera, Great Expectations, hashes) runs inside the same
-    # profiling pass over each loaded DataFrame; the plans are checked before any profiling.
-    plans = quality_plans(spec, {n: d.frame for n, d in datasets.items()}, {n: d.details for n, d in datasets.items()})
-    too_many = _too_many_groups(spec, datasets)
-    profiles = {}
-    for name, d in datasets.items():
-        plan = ProfilePlan.for_columns(spec.columns, d.frame.columns)
-        plan = replace(plan, protected=tuple(a for a in plan.protected if a not in too_many), quality=plans[name])
-        profiles[name] = profile_frame(d.frame, dataset=name, plan=plan)
+    # profiling pass over each dataset; the plans are checked before any profiling. Each
+    # dataset's engine profiles it; the logical types are decided here, once (engines.base).
+    plans = quality_plans(spec, {n: d.columns for n, d in datasets.items()}, {n: d.details for n, d in datasets.items()})
+    profiles: dict[str, Profile] = {}
+    for name, handle in datasets.items():
+        quality = plans[name]
+        plan = replace(ProfilePlan.for_columns(spec.columns, handle.columns), quality=quality,
+                       types=logical_types(handle.schema, quality.rules))
+        profiles[name] = get_engine(handle.engine).profile(handle, plan)
+    _check_decisions(spec, datasets, profiles)
+    too_many = _too_many_groups(spec, profiles)
+    if too_many:  # compared group by group they would cost much and show nothing: one finding names them
+        profiles = {name: without_attributes(p, tuple(too_many)) for name, p in profiles.items()}
     compared = replace(spec.columns, protected=tuple(a for a in spec.columns.protected if a not in too_many))
 
     findings: list[Finding] = []
