@@ -16,12 +16,12 @@ from typing import Any
 
 from auditor.checks import Check, CheckContext, registry
 from auditor.checks.base import error_finding
-from auditor.checks.groups import without_attributes
 from auditor.checks.governance import datasheet
+from auditor.checks.groups import without_attributes
 from auditor.engines.base import DatasetHandle, Engine, ProfilePlan, get_engine, logical_types
 from auditor.engines.profile import Profile, canonical_label
 from auditor.errors import DataError, SpecError
-from auditor.evidence.model import Finding, Message, Status, worst
+from auditor.evidence.model import Finding, Status, worst
 from auditor.evidence.result import SCHEMA_VERSION, AuditResult
 from auditor.reference import JOINT_SEPARATOR, load_reference
 from auditor.rulebook import Rulebook, load_rulebook
@@ -88,6 +88,7 @@ def _check_decisions(spec: AuditSpec, datasets: Mapping[str, DatasetHandle], pro
     """
     cols = spec.columns
     seen: set[str] = set()
+    where: tuple[str, str] | None = None  # (data location, column) the labels were first read from
     for name, profile in profiles.items():
         for role, column in (("prediction", cols.prediction), ("target", cols.target)):
             summary = profile.columns.get(column) if column else None
@@ -100,18 +101,19 @@ def _check_decisions(spec: AuditSpec, datasets: Mapping[str, DatasetHandle], pro
                 shown = f" ({', '.join(repr(v) for v in labels[:5])}{', …' if len(labels) > 5 else ''})" if labels else ""
                 fix = ("put a score in columns.score and its 0/1 decision in columns.prediction" if role == "prediction"
                        else "recode it to two values (e.g. 0/1) or name a binary label column")
-                raise DataError(f"columns.{role} must have two values (a binary {'decision' if role == 'prediction' else 'label'}), "
+                raise DataError(f"columns.{role} must be {'a 0/1 decision' if role == 'prediction' else 'a binary label'} (two values), "
                                 f"but data.{name} has {many} distinct values{shown}; {fix}",
                                 source=datasets[name].location, column=column)
             seen.update(labels)
-    if len(seen) < 2:
+            where = where or (datasets[name].location, column)
+    if len(seen) < 2 or where is None:
         return  # one value or none: nothing says which values the labels take
     values = ", ".join(repr(v) for v in sorted(seen))
     for key, given in (("positive", cols.positive), ("favourable", cols.favourable)):
         if given is not None and canonical_label(given) not in seen:
             what = "'selected' / 'yes'" if key == "positive" else "the outcome that is good for the person"
-            raise SpecError(f"{given!r} is not a value of the target or prediction (values seen: {values}); "
-                            f"set columns.{key} to the value that means {what}", key=f"columns.{key}", file=spec.source_file)
+            raise DataError(f"columns.{key}: {given!r} is not a value of the target or prediction (values seen: {values}); "
+                            f"set columns.{key} to the value that means {what}", source=where[0], column=where[1])
 
 
 def _too_many_groups(spec: AuditSpec, profiles: Mapping[str, Profile]) -> dict[str, int]:

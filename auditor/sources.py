@@ -153,6 +153,10 @@ def _read_csv(source: DataSource, path: Path) -> tuple[pd.DataFrame, dict[str, A
         ) from None
     except pd.errors.EmptyDataError:
         raise DataError("the file has no columns; expected a header row", source=path) from None
+    first_line = text.splitlines()[0] if text else ""
+    if "\x00" in first_line:  # NUL characters in text: UTF-16 (or another wide encoding) read byte by byte
+        raise DataError(f"the header read as {encoding} holds NUL characters ({first_line[:24]!r}): the file looks "
+                        "UTF-16 encoded; set 'encoding: utf-16' (or utf-16-le / utf-16-be) under this data entry", source=path)
     if frame.shape[1] == 1 and source.names is None:
         _one_column(str(frame.columns[0]), text, delimiter, encoding, path)
     details = {"encoding": encoding, "delimiter": delimiter}

@@ -111,6 +111,9 @@ def missingness_by_group(ctx: CheckContext) -> list[Finding]:
                 # Groups with no missing cells in a column still count as a comparison.
                 cols = sorted(per["column"].unique())
                 full = sizes.rename(columns={COUNT: "n_group"}).merge(pd.DataFrame({"column": cols}), how="cross")
+                # Group labels as objects on both sides (an all-missing attribute is float NaN in one table).
+                full[attribute] = full[attribute].astype(object)
+                per[attribute] = per[attribute].astype(object)
                 full = full.merge(per[[attribute, "column", COUNT]], on=[attribute, "column"], how="left")
                 x_g = full[COUNT].fillna(0).to_numpy(dtype=float)
                 n_g = full["n_group"].to_numpy(dtype=float)

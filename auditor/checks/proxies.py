@@ -319,7 +319,8 @@ def _score_dependence(ctx: CheckContext, profile: Profile) -> list[Finding]:
     if sample is None or score is None or groups is None or score not in sample.rows.columns:
         return []
     usable = [f for f in feature_columns(ctx, profile) if f in sample.rows.columns and f not in ctx.columns.protected]
-    rows = sample.rows[pd.to_numeric(sample.rows[score], errors="coerce").notna()]
+    scores = pd.to_numeric(sample.rows[score], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    rows = sample.rows[np.isfinite(scores)]  # a missing or infinite score says nothing about dependence
     if not usable or len(rows) < 2 * FOLDS:
         return []
     from threadpoolctl import threadpool_limits
