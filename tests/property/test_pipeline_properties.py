@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
-from hypothesis import given, note
+from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 import auditor
@@ -97,6 +97,7 @@ def _write(frame: pd.DataFrame, folder: Path, fmt: str) -> str | None:
     return "data.parquet"
 
 
+@settings(max_examples=max(10, settings.default.max_examples // 4))  # each example writes and reads files
 @given(case=cases(max_rows=1500), fmt=st.sampled_from(("csv", "parquet")), strict=st.booleans())
 def test_cli_on_files_never_crashes(case: Case, fmt: str, strict: bool) -> None:
     frame, columns = materialise(case)
