@@ -109,7 +109,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from auditor.classification import dump_card
     from auditor.errors import DataError
-    from auditor.files import read_yaml, write_atomic
+    from auditor.files import dump_json, read_yaml, write_atomic
     from auditor.render.export import markdown_summary, register_draft, system_card
 
     document = _load_evidence(args.evidence)
@@ -122,7 +122,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         text = dump_card(card)
     elif args.format == "register":
         entry, problems = register_draft(document)
-        text = json.dumps(entry, indent=2, ensure_ascii=False) + "\n"
+        text = dump_json(entry) + "\n"
         for problem in problems:
             print(f"auditor: register draft: {problem}", file=sys.stderr)
         if problems:

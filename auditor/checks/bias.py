@@ -235,7 +235,7 @@ def calibration(ctx: CheckContext) -> list[Finding]:
                 if is_ref[i]:
                     continue
                 metrics.append(Metric(
-                    "calibration_ratio", est.ratio[i], group=group, reference=reference, ci=(est.low[i], est.high[i]),
+                    "calibration_ratio", est.ratio[i], group=group, reference=reference, ci=(est.low[i], est.high[i]), undefined=est.undefined[i],
                     n=int(n[i]), threshold=float(threshold[i]), p_adjusted=adjusted[i], status=statuses[i],
                 ))
                 if statuses[i] != Status.PASS:
