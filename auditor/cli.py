@@ -51,7 +51,10 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from auditor.pipeline import audit
     from auditor.spec import load_spec
 
-    spec = load_spec(args.spec, **({"report.language": args.lang} if args.lang else {}))
+    overrides = {"report.language": args.lang} if args.lang else {}
+    if args.engine:
+        overrides["engine"] = args.engine
+    spec = load_spec(args.spec, **overrides)
     result = audit(spec)
     if args.out:
         folder = Path(args.out)
@@ -247,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (overrides report.output)")
     p.add_argument("--lang", choices=("en", "nl"), help="report language (overrides report.language)")
     p.add_argument("--strict", action="store_true", help="exit 3 when a finding has insufficient evidence and none failed")
+    p.add_argument("--engine", help="how the data is read and profiled: auto, pandas, duckdb or spark (overrides engine:)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="what to print: a summary (text) or JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing; rely on the exit code")
     p.set_defaults(func=_cmd_audit)

@@ -1,0 +1,350 @@
+"""The DuckDB engine: Parquet and CSV files profiled out of core, in bounded memory.
+
+DuckDB (embedded, no server) scans the file with its own threads and hands the rows over as
+Arrow record batches of :data:`BATCH_ROWS` rows, in file order. Each batch goes through the same
+chunk kernel as an in-memory DataFrame (:func:`auditor.engines.pandas.profile_frame`), and the
+batch profiles are merged exactly (:meth:`Profile.merge <auditor.engines.profile.Profile.merge>`).
+Nothing is computed twice and no statistic is specific to this engine, so a file profiled here
+gives the same findings as the same file read whole by pandas (``tests/engines/test_parity.py``).
+
+Both cores
+    A reader thread pulls the next batches from DuckDB (which decodes Parquet or parses CSV on
+    its own threads, outside the GIL) while the calling thread profiles the current one; at most
+    :data:`PREFETCH` batches wait in between, so memory stays bounded by a few batches plus the
+    merged profile.
+
+Merging
+    Batch profiles are merged like a binary counter (a batch is merged with its left neighbour
+    whenever both cover the same number of batches), so each row's statistics take part in
+    about log₂(batches) merges instead of one merge per batch, and neighbours stay adjacent:
+    example row positions are positions in the file.
+
+Types
+    Parquet columns keep their stored types. CSV columns are typed by DuckDB's sniffer limited
+    to the types pandas' reader infers (``BOOLEAN``, ``BIGINT``, ``DOUBLE``, ``VARCHAR``), so a
+    CSV gives the same column kinds with either engine: dates stay text, as with pandas. The
+    encoding and delimiter are detected the way :mod:`auditor.sources` detects them.
+
+When it is chosen
+    ``engine: duckdb`` in the spec or ``--engine duckdb`` on the command line; with
+    ``engine: auto``, for files larger than :data:`AUTO_MEMORY_SHARE` of the machine's physical
+    memory (see :func:`auto_engine`).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from auditor.errors import DataError, EngineError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from auditor.engines.pandas import ProfilePlan
+    from auditor.engines.profile import Profile
+    from auditor.spec.model import DataSource
+
+BATCH_ROWS = 1 << 20
+"""Rows per Arrow batch handed from DuckDB to the chunk kernel (about 1 M)."""
+
+PREFETCH = 1
+"""Batches read ahead while the current one is profiled."""
+
+AUTO_MEMORY_SHARE = 0.05
+"""``engine: auto`` uses DuckDB for a file larger than this share of physical memory (5 %).
+
+A Parquet file takes 3 to 10 times its size as a DataFrame (compression, text columns), and
+profiling a DataFrame in one piece needs about twice the DataFrame again; at 5 % a file that
+would need more than roughly a third to all of the memory in one piece is streamed instead."""
+
+INSTALL_HINT = "pip install duckdb  (or: pip install 'auditor[duckdb]')"
+
+_CSV_TYPES = ["BOOLEAN", "BIGINT", "DOUBLE", "VARCHAR"]
+_DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}
+
+
+def _duckdb() -> Any:
+    try:
+        import duckdb
+    except ImportError:
+        raise EngineError(f"engine 'duckdb' needs the duckdb package: {INSTALL_HINT}") from None
+    return duckdb
+
+
+def physical_memory() -> int:
+    """Bytes of physical memory of this machine (0 when the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def auto_engine(source: DataSource, *, memory: int | None = None) -> str:
+    """The engine ``engine: auto`` picks for one data source: ``duckdb`` or ``pandas``.
+
+    A file larger than :data:`AUTO_MEMORY_SHARE` of physical memory (``memory``, default: this
+    machine's) is streamed with DuckDB; a smaller file and an in-memory DataFrame use pandas.
+    """
+    if source.path is None or not source.path.is_file():
+        return "pandas"
+    total = physical_memory() if memory is None else memory
+    return "duckdb" if total and source.path.stat().st_size > AUTO_MEMORY_SHARE * total else "pandas"
+
+
+def _connect(threads: int | None, memory_limit: str | None) -> Any:
+    duckdb = _duckdb()
+    config: dict[str, Any] = {"threads": threads or os.cpu_count() or 1, "preserve_insertion_order": True}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    return duckdb.connect(":memory:", config=config)
+
+
+def _csv_relation(con: Any, source: DataSource, path: Path) -> Any:
+    from auditor.sources import _SNIFF_BYTES, _detect_delimiter, _detect_encoding
+
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head.strip():
+        raise DataError("the file is empty; expected a header row and data rows", source=path)
+    encoding = source.encoding or _detect_encoding(head)
+    native = _DUCKDB_ENCODINGS.get(encoding.lower().replace("_", "-"))
+    if native is None:
+        raise DataError(f"the DuckDB engine reads CSV in UTF-8, UTF-16 or Latin-1, not {encoding}; convert the file, "
+                        "or use engine: pandas", source=path)
+    delimiter = source.delimiter or _detect_delimiter(head.decode(encoding, errors="replace"))
+    options: dict[str, Any] = {"delimiter": delimiter, "encoding": native, "header": source.header,
+                               "auto_type_candidates": _CSV_TYPES, "sample_size": -1}
+    if source.names is not None:
+        options["names"] = list(source.names)
+    return con.read_csv(str(path), **options)
+
+
+def _format(source: DataSource) -> str:
+    path = source.path
+    assert path is not None
+    return source.format or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
+
+
+def open_relation(con: Any, source: DataSource) -> Any:
+    """A DuckDB relation over the file of ``source`` (Parquet or CSV), not yet read.
+
+    Raises
+    ------
+    DataError
+        For a missing file, a folder, or a file DuckDB cannot read, naming the file.
+    """
+    path = source.path
+    if path is None:
+        raise DataError("the DuckDB engine reads files; an in-memory DataFrame is profiled by pandas", source=source.label)
+    if not path.exists():
+        raise DataError(f"file not found (data.{source.name}); check the path in the spec", source=path)
+    if path.is_dir():
+        raise DataError(f"is a folder (data.{source.name}); point to a CSV or Parquet file", source=path)
+    duckdb = _duckdb()
+    fmt = _format(source)
+    try:
+        if fmt == "parquet":
+            relation = con.read_parquet(str(path))
+            dropped = set(_Parquet(path).index_columns)
+            if dropped:
+                relation = relation.select(*[duckdb.ColumnExpression(c) for c in relation.columns if c not in dropped])
+            return relation
+        return _csv_relation(con, source, path)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"DuckDB cannot read this {fmt} file ({first})", source=path) from None
+
+
+def _batches(relation: Any, batch_rows: int, source: str) -> Iterator[pa.RecordBatch]:
+    """The relation's rows as Arrow batches, read ahead by a thread (see the module docstring)."""
+    reader = relation.to_arrow_reader(batch_rows)
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=max(PREFETCH, 1))
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in reader:
+                if stop.is_set():
+                    return
+                handoff.put(batch)
+            handoff.put(done)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            handoff.put(exc)
+
+    thread = threading.Thread(target=produce, name="auditor-duckdb-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                first = str(item).strip().splitlines()[0] if str(item).strip() else type(item).__name__
+                raise DataError(f"reading failed part-way through the file ({first})", source=source) from None
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                handoff.get_nowait()
+            except queue.Empty:
+                thread.join(timeout=0.05)
+
+
+class ProfileMerger:
+    """Merges the profiles of consecutive parts of a dataset, like a binary counter.
+
+    ``add`` parts in row order; ``result`` is the profile of all of them. Two neighbouring
+    merged runs of the same length are merged as soon as both exist, so each part takes part in
+    about log₂(parts) merges, and only that many partial profiles are held at once.
+    """
+
+    def __init__(self) -> None:
+        self._stack: list[tuple[int, Profile]] = []
+
+    def add(self, part: Profile) -> None:
+        """Append the profile of the next rows."""
+        level = 0
+        while self._stack and self._stack[-1][0] == level:
+            _, left = self._stack.pop()
+            part = left.merge(part)
+            level += 1
+        self._stack.append((level, part))
+
+    def result(self) -> Profile | None:
+        """The merged profile of every part added (``None`` before the first)."""
+        if not self._stack:
+            return None
+        merged = self._stack[-1][1]
+        for _, left in reversed(self._stack[:-1]):
+            merged = left.merge(merged)
+        return merged
+
+
+class _Parquet:
+    """What pandas' Parquet reader would make of the file: stored types and pandas metadata.
+
+    DuckDB widens some stored types (``timestamp[ms]`` to ``timestamp[us]``, dictionaries to
+    text); casting each batch back to the file's schema, with the file's pandas metadata, gives
+    the DataFrame ``pandas.read_parquet`` gives (categoricals, nullable integers, time units),
+    so both engines profile the same dtypes. Index columns pandas stored are not data.
+    """
+
+    def __init__(self, path: Path) -> None:
+        import json
+
+        import pyarrow.parquet as pq
+
+        schema = pq.read_schema(path)
+        meta = dict(schema.metadata or {})
+        self.index_columns: list[str] = []
+        if b"pandas" in meta:
+            pandas_meta = json.loads(meta[b"pandas"])
+            self.index_columns = [c for c in pandas_meta.get("index_columns", []) if isinstance(c, str)]
+            pandas_meta["index_columns"] = []
+            meta[b"pandas"] = json.dumps(pandas_meta).encode()
+        keep = [f for f in schema if f.name not in self.index_columns]
+        import pyarrow as pa
+
+        self.schema = pa.schema(keep, metadata=meta)
+
+    def frame(self, batch: pa.RecordBatch | pa.Table) -> Any:
+        """The batch (or table) cast to the file's types, as a DataFrame."""
+        import pyarrow as pa
+
+        try:
+            batch = pa.Table.from_arrays([batch.column(f.name).cast(f.type) for f in self.schema], schema=self.schema)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError):
+            pass  # a type Arrow cannot cast back: the engine's reading stands
+        return batch.to_pandas()
+
+
+def batch_frame(batch: pa.RecordBatch) -> Any:
+    """One Arrow batch as the DataFrame the chunk kernel profiles (pandas' own Arrow conversion)."""
+    return batch.to_pandas()
+
+
+def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: str = "<relation>",
+                     batch_rows: int = BATCH_ROWS, to_frame: Callable[[pa.RecordBatch], Any] = batch_frame) -> Profile:
+    """Profile every row of a DuckDB relation, batch by batch, and merge the batch profiles.
+
+    Parameters
+    ----------
+    relation
+        A DuckDB relation (a file scan or any query).
+    dataset
+        The dataset's role.
+    plan
+        Which columns play which role, and the row-level quality work.
+    source
+        How the data is named in messages.
+    batch_rows
+        Rows per batch (:data:`BATCH_ROWS`).
+    to_frame
+        How a batch becomes a DataFrame (default: pyarrow's conversion).
+    """
+    from auditor.engines.pandas import profile_frame
+
+    merger = ProfileMerger()
+    for batch in _batches(relation, batch_rows, source):
+        if batch.num_rows:
+            merger.add(profile_frame(to_frame(batch), dataset=dataset, plan=plan))
+    merged = merger.result()
+    if merged is None:
+        raise DataError(f"data.{dataset} has a header but no rows; an audit needs data", source=source)
+    return merged
+
+
+def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch_rows: int = BATCH_ROWS,
+                   threads: int | None = None, memory_limit: str | None = None) -> Profile:
+    """Profile the file of one data source with DuckDB, out of core.
+
+    Parameters
+    ----------
+    source
+        A CSV or Parquet file named in the spec.
+    dataset
+        The dataset's role.
+    plan
+        Which columns play which role, and the row-level quality work.
+    batch_rows
+        Rows per Arrow batch.
+    threads
+        DuckDB threads (default: every core).
+    memory_limit
+        DuckDB's own memory limit, e.g. ``"1GB"`` (default: DuckDB's).
+
+    Raises
+    ------
+    DataError
+        For an unreadable file.
+    EngineError
+        When duckdb is not installed.
+    """
+    con = _connect(threads, memory_limit)
+    try:
+        relation = open_relation(con, source)
+        to_frame = _Parquet(source.path).frame if source.path is not None and _format(source) == "parquet" else batch_frame
+        return profile_relation(relation, dataset=dataset, plan=plan, source=source.label, batch_rows=batch_rows,
+                                to_frame=to_frame)
+    finally:
+        con.close()
+
+
+def column_names(source: DataSource) -> list[str]:
+    """The column names of the file of ``source``, read from its schema only."""
+    con = _connect(1, None)
+    try:
+        return [str(c) for c in open_relation(con, source).columns]
+    finally:
+        con.close()
+
+
+__all__ = ["AUTO_MEMORY_SHARE", "BATCH_ROWS", "ProfileMerger", "auto_engine", "column_names", "open_relation",
+           "physical_memory", "profile_relation", "profile_source"]

@@ -1,0 +1,235 @@
+"""The Spark engine: a Spark DataFrame, a catalog table or a file, profiled partition by partition.
+
+Needs only ``pyspark.sql`` (the optional extra ``pip install 'auditor[spark]'``), imported when
+the engine runs. Each partition is profiled on the executors by the same chunk kernel as every
+other engine (:func:`auditor.engines.pandas.profile_frame`): ``DataFrame.mapInArrow`` hands a
+partition over as Arrow record batches, gathered into pieces of at most
+:data:`~auditor.engines.duckdb.BATCH_ROWS` rows (bounded memory per task); each piece's profile
+travels back to the driver as one small binary row (the profile's statistics, pickled for
+transport inside this one run only, never stored), and the driver merges them in partition
+order (:class:`~auditor.engines.duckdb.ProfileMerger`), so example row positions count rows in
+the DataFrame's order.
+
+Validity under ANSI mode
+    Rules, missing-value codes, pandera schemas and expectation suites run in the kernel on the
+    partition's rows, never as Spark casts: a value that does not parse as the rule's type is
+    counted as a failed row (``try_cast`` semantics), and ``spark.sql.ansi.enabled=true`` cannot
+    abort the audit on a malformed value.
+
+Sessions
+    The engine uses the active Spark session, or builds a local one (``local[2]``, no UI, bound to
+    127.0.0.1, UTC session time zone) when there is none: no cluster is contacted unless the user
+    created a session for it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from auditor.errors import DataError, EngineError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from auditor.engines.pandas import ProfilePlan
+    from auditor.engines.profile import Profile
+    from auditor.spec.model import DataSource
+
+INSTALL_HINT = "pip install 'auditor[spark]'  (or: pip install pyspark; Spark needs Java 17 or later)"
+
+_RESULT_SCHEMA = "part long, seq long, n long, blob binary"
+
+
+def _pyspark() -> Any:
+    try:
+        import pyspark.sql
+    except ImportError:
+        raise EngineError(f"engine 'spark' needs pyspark: {INSTALL_HINT}") from None
+    return pyspark.sql
+
+
+def session() -> Any:
+    """The active Spark session, or a local ``local[2]`` one built for the audit."""
+    sql = _pyspark()
+    active = sql.SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = (sql.SparkSession.builder.master("local[2]").appName("auditor")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.driver.host", "127.0.0.1")
+               .config("spark.driver.bindAddress", "127.0.0.1")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.shuffle.partitions", "2"))
+    try:
+        return builder.getOrCreate()
+    except Exception as exc:  # no Java, a port that cannot be bound, ...
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise EngineError(f"cannot start a local Spark session ({first}); Spark needs Java 17 or later") from None
+
+
+def read_source(spark: Any, source: DataSource) -> Any:
+    """The Spark DataFrame of a data source: the DataFrame given, a catalog table, or a file read by Spark.
+
+    Raises
+    ------
+    DataError
+        For a missing file, a folder or table Spark cannot read, naming it.
+    """
+    if source.frame is not None:
+        if not (type(source.frame).__module__.startswith("pyspark.sql")):
+            raise DataError(f"the Spark engine profiles Spark DataFrames, got {type(source.frame).__name__}; "
+                            "use engine: pandas for a pandas DataFrame", source=source.label)
+        return source.frame
+    try:
+        if source.table is not None:
+            return spark.table(source.table)
+        path = source.path
+        assert path is not None
+        if not path.exists():
+            raise DataError(f"file not found (data.{source.name}); check the path in the spec", source=path)
+        fmt = source.format or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
+        if fmt == "parquet":
+            return spark.read.parquet(str(path))
+        reader = spark.read.option("header", str(source.header).lower()).option("inferSchema", "true")
+        if source.delimiter:
+            reader = reader.option("sep", source.delimiter)
+        if source.encoding:
+            reader = reader.option("encoding", source.encoding)
+        frame = reader.csv(str(path))
+        return frame.toDF(*source.names) if source.names is not None else frame
+    except DataError:
+        raise
+    except Exception as exc:  # AnalysisException and friends, by name: pyspark's types differ between versions
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"Spark cannot read this source ({first})", source=source.label) from None
+
+
+def _profile_partition(dataset: str, plan: ProfilePlan, piece_rows: int, parquet_path: str | None) -> Any:
+    """The function ``mapInArrow`` runs on each partition (a closure: it is pickled to the executors)."""
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        import pyarrow as pa
+        from pyspark import TaskContext
+
+        from auditor.engines.pandas import profile_frame
+
+        to_frame = _frame_converter(parquet_path)
+        context = TaskContext.get()
+        part = context.partitionId() if context is not None else 0
+        pending: list[pa.RecordBatch] = []
+        held, seq = 0, 0
+
+        def flush() -> pa.RecordBatch:
+            table = pa.Table.from_batches(pending)
+            profile = profile_frame(to_frame(table), dataset=dataset, plan=plan)
+            blob = pickle.dumps(profile, protocol=pickle.HIGHEST_PROTOCOL)
+            return pa.RecordBatch.from_pydict({"part": [part], "seq": [seq], "n": [table.num_rows], "blob": [blob]})
+
+        for batch in batches:
+            if batch.num_rows == 0:
+                continue
+            pending.append(batch)
+            held += batch.num_rows
+            if held >= piece_rows:
+                yield flush()
+                pending, held, seq = [], 0, seq + 1
+        if pending:
+            yield flush()
+
+    return run
+
+
+def _frame_converter(parquet_path: str | None) -> Any:
+    """Arrow table → DataFrame as pandas would read the same data (file types for a Parquet file)."""
+    if parquet_path is not None:
+        from pathlib import Path
+
+        from auditor.engines.duckdb import _Parquet
+
+        return _Parquet(Path(parquet_path)).frame
+
+    def convert(table: pa.Table) -> Any:
+        frame = table.to_pandas()
+        for name in frame.columns:  # Spark's TIMESTAMP is UTC instants: the naive UTC times pandas reads
+            column = frame[name]
+            if getattr(getattr(column, "dt", None), "tz", None) is not None:
+                frame[name] = column.dt.tz_convert("UTC").dt.tz_localize(None)
+        return frame
+
+    return convert
+
+
+def profile_spark_frame(frame: Any, *, dataset: str, plan: ProfilePlan, piece_rows: int | None = None,
+                        parquet_path: str | None = None) -> Profile:
+    """Profile a Spark DataFrame: one profile per partition piece on the executors, merged on the driver.
+
+    Parameters
+    ----------
+    frame
+        A ``pyspark.sql.DataFrame``.
+    dataset
+        The dataset's role.
+    plan
+        Which columns play which role, and the row-level quality work.
+    piece_rows
+        Rows profiled at once per task (default :data:`~auditor.engines.duckdb.BATCH_ROWS`).
+    parquet_path
+        When the DataFrame is a plain read of this Parquet file: its stored types are restored
+        before profiling (as pandas reads them).
+
+    Raises
+    ------
+    DataError
+        When the DataFrame has no rows or Spark fails to compute it.
+    """
+    from auditor.engines.duckdb import BATCH_ROWS, ProfileMerger
+
+    run = _profile_partition(dataset, plan, piece_rows or BATCH_ROWS, parquet_path)
+    try:
+        rows = frame.mapInArrow(run, _RESULT_SCHEMA).collect()
+    except Exception as exc:
+        text = str(exc).strip()
+        first = next((line for line in text.splitlines() if "Error" in line), text.splitlines()[0] if text else "")
+        raise DataError(f"Spark failed while profiling data.{dataset} ({first.strip() or type(exc).__name__})",
+                        source=f"<Spark DataFrame {dataset!r}>") from None
+    merger = ProfileMerger()
+    for row in sorted(rows, key=lambda r: (r["part"], r["seq"])):
+        merger.add(pickle.loads(row["blob"]))
+    merged = merger.result()
+    if merged is None:
+        raise DataError(f"data.{dataset} has no rows; an audit needs data", source=f"<Spark DataFrame {dataset!r}>")
+    return merged
+
+
+def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, piece_rows: int | None = None) -> Profile:
+    """Profile one data source with Spark (a Spark DataFrame, a catalog table or a file).
+
+    Raises
+    ------
+    DataError
+        For a source Spark cannot read.
+    EngineError
+        When pyspark is missing or no session can be started.
+    """
+    spark = session()
+    frame = read_source(spark, source)
+    parquet = None
+    if source.frame is None and source.table is None and source.path is not None:
+        fmt = source.format or ("parquet" if source.path.suffix.lower() in (".parquet", ".pq") else "csv")
+        parquet = str(source.path) if fmt == "parquet" else None
+    return profile_spark_frame(frame, dataset=dataset, plan=plan, piece_rows=piece_rows, parquet_path=parquet)
+
+
+def column_names(source: DataSource) -> list[str]:
+    """The column names of the source, from its Spark schema (nothing is computed)."""
+    return [str(c) for c in read_source(session(), source).columns]
+
+
+__all__ = ["INSTALL_HINT", "column_names", "profile_source", "profile_spark_frame", "read_source", "session"]
