@@ -249,20 +249,39 @@ class _Parquet:
             self.index_columns = [c for c in pandas_meta.get("index_columns", []) if isinstance(c, str)]
             pandas_meta["index_columns"] = []
             meta[b"pandas"] = json.dumps(pandas_meta).encode()
-        keep = [f for f in schema if f.name not in self.index_columns]
         import pyarrow as pa
 
-        self.schema = pa.schema(keep, metadata=meta)
+        keep = [f for f in schema if f.name not in self.index_columns]
+        # Dictionary columns (pandas categoricals): their categories as the file stores them, so
+        # every batch gets the same categorical dtype, in the file's category order.
+        self.categories: dict[str, list[Any]] = {}
+        dictionary = [f.name for f in keep if pa.types.is_dictionary(f.type)]
+        if dictionary:
+            parquet = pq.ParquetFile(path)
+            if parquet.num_row_groups:
+                first = parquet.read_row_group(0, columns=dictionary)
+                for name in dictionary:
+                    chunks = first.column(name).chunks
+                    self.categories[name] = chunks[0].dictionary.to_pylist() if chunks else []
+        self.schema = pa.schema([pa.field(f.name, f.type.value_type) if f.name in self.categories else f for f in keep],
+                                metadata=meta)
 
     def frame(self, batch: pa.RecordBatch | pa.Table) -> Any:
         """The batch (or table) cast to the file's types, as a DataFrame."""
+        import pandas as pd
         import pyarrow as pa
 
         try:
             batch = pa.Table.from_arrays([batch.column(f.name).cast(f.type) for f in self.schema], schema=self.schema)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError):
             pass  # a type Arrow cannot cast back: the engine's reading stands
-        return batch.to_pandas()
+        frame = batch.to_pandas()
+        for name, categories in self.categories.items():
+            values = frame[name]
+            known = set(categories)
+            extra = [v for v in pd.unique(values.dropna()) if v not in known]
+            frame[name] = pd.Categorical(values, categories=categories + extra)
+        return frame
 
 
 def batch_frame(batch: pa.RecordBatch) -> Any:
