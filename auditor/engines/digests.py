@@ -389,7 +389,10 @@ def _code_counts(frame: pd.DataFrame, columns: Mapping[str, ColumnProfile], skip
                     except ValueError:
                         continue
             else:
-                values = frame[name].to_numpy(dtype=float, na_value=np.nan)
+                column = frame[name]
+                if not pd.api.types.is_numeric_dtype(column.dtype):  # declared numeric, read as text
+                    column = pd.to_numeric(column.astype(object).where(column.notna(), None), errors="coerce")
+                values = column.to_numpy(dtype=float, na_value=np.nan)
                 found, counts = np.unique(values[np.isin(values, NUMERIC_CODES)], return_counts=True)
                 hits = {canonical_label(float(v)) or "": int(c) for v, c in zip(found, counts, strict=True)}
         elif profile.kind == "categorical":
@@ -405,6 +408,8 @@ def _code_counts(frame: pd.DataFrame, columns: Mapping[str, ColumnProfile], skip
                     hits = {str(v): int(c) for v, c in zip(matched.index, matched.to_numpy(), strict=True)}
         elif profile.kind == "datetime":
             stamps = frame[name]
+            if not pd.api.types.is_datetime64_any_dtype(stamps.dtype):  # declared a date, read as text
+                stamps = pd.to_datetime(stamps, errors="coerce", format="ISO8601", utc=True)
             if getattr(stamps.dt, "tz", None) is not None:
                 stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
             micros = stamps.to_numpy(dtype="datetime64[us]").view(np.int64)

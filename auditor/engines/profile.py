@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from auditor.engines.base import ColumnKind
 
 if TYPE_CHECKING:
     from auditor.engines.associations import FeatureTable
@@ -43,7 +45,6 @@ PREDICTION = "__prediction__"
 SCORE_BIN = "__score_bin__"
 COUNT = "n"
 
-ColumnKind = Literal["numeric", "boolean", "datetime", "categorical"]
 
 
 def canonical_label(value: Any) -> str | None:
@@ -164,8 +165,9 @@ class ColumnProfile:
 
     Attributes
     ----------
-    name, dtype, kind
-        Column name, pandas dtype name and the auditor's kind of column.
+    name, logical, kind
+        Column name, its logical type (:data:`~auditor.engines.base.LogicalType`, from the spec
+        rules and the Arrow type, whatever the reader) and the auditor's kind of column.
     n_missing
         Missing cells (None, NaN, NaT).
     counts
@@ -176,7 +178,7 @@ class ColumnProfile:
     """
 
     name: str
-    dtype: str
+    logical: str
     kind: ColumnKind
     n_missing: int
     counts: dict[str, int] | None = None
@@ -200,7 +202,8 @@ class ColumnProfile:
         else:
             numeric = self.numeric or other.numeric
         kind = self.kind if self.kind == other.kind else "categorical"
-        return ColumnProfile(self.name, self.dtype, kind, self.n_missing + other.n_missing, counts, numeric)
+        logical = self.logical if self.logical == other.logical else "string"
+        return ColumnProfile(self.name, logical, kind, self.n_missing + other.n_missing, counts, numeric)
 
 
 def tidy_table(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
