@@ -45,7 +45,7 @@ from auditor.errors import DataError, EngineError
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from auditor.engines.pandas import ProfilePlan
+    from auditor.engines.base import DatasetHandle, ProfilePlan, Schema
     from auditor.engines.profile import Profile
     from auditor.spec.model import DataSource
 
@@ -85,11 +85,14 @@ def physical_memory() -> int:
 
 
 def auto_engine(source: DataSource, *, memory: int | None = None) -> str:
-    """The engine ``engine: auto`` picks for one data source: ``duckdb`` or ``pandas``.
+    """The engine ``engine: auto`` picks for one data source: ``spark``, ``duckdb`` or ``pandas``.
 
-    A file larger than :data:`AUTO_MEMORY_SHARE` of physical memory (``memory``, default: this
-    machine's) is streamed with DuckDB; a smaller file and an in-memory DataFrame use pandas.
+    A Spark DataFrame or a catalog table goes to Spark; a file larger than
+    :data:`AUTO_MEMORY_SHARE` of physical memory (``memory``, default: this machine's) is
+    streamed with DuckDB; a smaller file and a pandas DataFrame use pandas.
     """
+    if source.table is not None or type(source.frame).__module__.startswith("pyspark.sql"):
+        return "spark"
     if source.path is None or not source.path.is_file():
         return "pandas"
     total = physical_memory() if memory is None else memory
@@ -104,7 +107,23 @@ def _connect(threads: int | None, memory_limit: str | None) -> Any:
     return duckdb.connect(":memory:", config=config)
 
 
-def _csv_relation(con: Any, source: DataSource, path: Path) -> Any:
+def _mangled(names: list[str]) -> list[str]:
+    """Duplicated header names made unique the way pandas' reader does (``a``, ``a.1``, ``a.2``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        out.append(name)
+    return out
+
+
+def _csv_relation(con: Any, source: DataSource, path: Path) -> tuple[Any, dict[str, Any]]:
+    import csv
+    import io
+
     from auditor.sources import _SNIFF_BYTES, _detect_delimiter, _detect_encoding
 
     with path.open("rb") as handle:
@@ -116,12 +135,23 @@ def _csv_relation(con: Any, source: DataSource, path: Path) -> Any:
     if native is None:
         raise DataError(f"the DuckDB engine reads CSV in UTF-8, UTF-16 or Latin-1, not {encoding}; convert the file, "
                         "or use engine: pandas", source=path)
-    delimiter = source.delimiter or _detect_delimiter(head.decode(encoding, errors="replace"))
+    text = head.decode(encoding, errors="replace")
+    delimiter = source.delimiter or _detect_delimiter(text)
+    header = next(csv.reader(io.StringIO(text.splitlines()[0] if text else ""), delimiter=delimiter), [])
+    if source.names is not None:
+        if len(header) != len(source.names):
+            raise DataError(f"the first line has {len(header)} fields but 'names:' lists {len(source.names)} columns; "
+                            "give one name per column, in file order", source=path)
+        header = list(source.names)
+    duplicated = sorted({name for name in header if header.count(name) > 1})
     options: dict[str, Any] = {"delimiter": delimiter, "encoding": native, "header": source.header,
                                "auto_type_candidates": _CSV_TYPES, "sample_size": -1}
-    if source.names is not None:
-        options["names"] = list(source.names)
-    return con.read_csv(str(path), **options)
+    if source.names is not None or duplicated:
+        options["names"] = _mangled(header)
+    details: dict[str, Any] = {"encoding": encoding, "delimiter": delimiter}
+    if duplicated:
+        details["duplicated_columns"] = duplicated
+    return con.read_csv(str(path), **options), details
 
 
 def _format(source: DataSource) -> str:
@@ -130,8 +160,8 @@ def _format(source: DataSource) -> str:
     return source.format or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
 
 
-def open_relation(con: Any, source: DataSource) -> Any:
-    """A DuckDB relation over the file of ``source`` (Parquet or CSV), not yet read.
+def open_relation(con: Any, source: DataSource) -> tuple[Any, dict[str, Any]]:
+    """A DuckDB relation over the file of ``source`` (Parquet or CSV), not yet read, and how it is read.
 
     Raises
     ------
@@ -153,11 +183,13 @@ def open_relation(con: Any, source: DataSource) -> Any:
             dropped = set(_Parquet(path).index_columns)
             if dropped:
                 relation = relation.select(*[duckdb.ColumnExpression(c) for c in relation.columns if c not in dropped])
-            return relation
+            return relation, {}
         return _csv_relation(con, source, path)
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"DuckDB cannot read this {fmt} file ({first})", source=path) from None
+    except OSError as exc:  # pyarrow's reading of the Parquet footer
+        raise DataError(f"DuckDB cannot read this {fmt} file ({exc})", source=path) from None
 
 
 def _batches(relation: Any, batch_rows: int, source: str) -> Iterator[pa.RecordBatch]:
@@ -263,6 +295,8 @@ class _Parquet:
                 for name in dictionary:
                     chunks = first.column(name).chunks
                     self.categories[name] = chunks[0].dictionary.to_pylist() if chunks else []
+        self.file_schema = pa.schema(keep)
+        """The file's own schema (the dataset's schema, by the logical-type policy)."""
         self.schema = pa.schema([pa.field(f.name, f.type.value_type) if f.name in self.categories else f for f in keep],
                                 metadata=meta)
 
@@ -320,7 +354,7 @@ def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: 
     return merged
 
 
-def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch_rows: int = BATCH_ROWS,
+def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch_rows: int | None = None,
                    threads: int | None = None, memory_limit: str | None = None) -> Profile:
     """Profile the file of one data source with DuckDB, out of core.
 
@@ -333,7 +367,7 @@ def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch
     plan
         Which columns play which role, and the row-level quality work.
     batch_rows
-        Rows per Arrow batch.
+        Rows per Arrow batch (default :data:`BATCH_ROWS`).
     threads
         DuckDB threads (default: every core).
     memory_limit
@@ -348,22 +382,68 @@ def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch
     """
     con = _connect(threads, memory_limit)
     try:
-        relation = open_relation(con, source)
+        relation, _ = open_relation(con, source)
         to_frame = _Parquet(source.path).frame if source.path is not None and _format(source) == "parquet" else batch_frame
-        return profile_relation(relation, dataset=dataset, plan=plan, source=source.label, batch_rows=batch_rows,
-                                to_frame=to_frame)
+        return profile_relation(relation, dataset=dataset, plan=plan, source=source.label,
+                                batch_rows=batch_rows or BATCH_ROWS, to_frame=to_frame)
     finally:
         con.close()
 
 
-def column_names(source: DataSource) -> list[str]:
-    """The column names of the file of ``source``, read from its schema only."""
-    con = _connect(1, None)
-    try:
-        return [str(c) for c in open_relation(con, source).columns]
-    finally:
-        con.close()
+class DuckDBEngine:
+    """The out-of-core engine for CSV and Parquet files (see the module docstring).
+
+    An in-memory DataFrame is already in memory: ``open`` hands it to the pandas engine.
+    """
+
+    name = "duckdb"
+
+    def open(self, source: DataSource) -> DatasetHandle:
+        """Check the file, fingerprint it and read its schema (Parquet footer, CSV sniffing); no rows are kept."""
+        from auditor.engines.base import DatasetHandle, Schema, get_engine
+        from auditor.sources import file_sha256
+
+        if source.path is None:
+            return get_engine("pandas").open(source)
+        con = _connect(1, None)
+        try:
+            relation, details = open_relation(con, source)
+            fmt = _format(source)
+            n_rows: int | None = None
+            if fmt == "parquet":
+                import pyarrow.parquet as pq
+
+                schema = Schema.from_arrow(_Parquet(source.path).file_schema)
+                n_rows = pq.ParquetFile(source.path).metadata.num_rows
+                empty = n_rows == 0
+            else:
+                schema = Schema.from_arrow(relation.limit(0).to_arrow_table().schema)
+                empty = not relation.limit(1).fetchall()
+        finally:
+            con.close()
+        if not schema.columns:
+            raise DataError(f"data.{source.name} has no columns", source=source.label)
+        if empty:
+            raise DataError(f"data.{source.name} has a header but no rows; an audit needs data", source=source.label)
+        return DatasetHandle(name=source.name, source=source, location=str(source.path), sha256=file_sha256(source.path),
+                             format=fmt, schema=schema, engine=self.name, details=details, n_rows=n_rows)
+
+    def schema(self, source: DataSource) -> Schema:
+        """The schema of the file (column names, Arrow and logical types)."""
+        return self.open(source).schema
+
+    def profile(self, handle: DatasetHandle, plan: ProfilePlan) -> Profile:
+        """Stream the file through the chunk kernel and merge (see the module docstring)."""
+        return profile_source(handle.source, dataset=handle.name, plan=plan)
 
 
-__all__ = ["AUTO_MEMORY_SHARE", "BATCH_ROWS", "ProfileMerger", "auto_engine", "column_names", "open_relation",
+def _register() -> DuckDBEngine:
+    from auditor.engines.base import register_engine
+
+    return register_engine(DuckDBEngine())  # type: ignore[return-value]
+
+
+ENGINE = _register()
+
+__all__ = ["AUTO_MEMORY_SHARE", "BATCH_ROWS", "ENGINE", "DuckDBEngine", "ProfileMerger", "auto_engine", "open_relation",
            "physical_memory", "profile_relation", "profile_source"]

@@ -99,7 +99,7 @@ def assert_same_profile(a: Profile, b: Profile) -> None:
     assert list(a.columns) == list(b.columns)
     for name, col in a.columns.items():
         other = b.columns[name]
-        assert (col.dtype, col.kind, col.n_missing, col.counts) == (other.dtype, other.kind, other.n_missing, other.counts), name
+        assert (col.logical, col.kind, col.n_missing, col.counts) == (other.logical, other.kind, other.n_missing, other.counts), name
         assert (col.numeric is None) == (other.numeric is None), name
         if col.numeric is not None:
             x, y = col.numeric, other.numeric

@@ -15,7 +15,8 @@ from parity_data import ODD_COLUMNS, ODD_QUALITY, assert_same_profile, odd_frame
 
 import auditor
 from auditor.engines import duckdb as duck
-from auditor.engines.pandas import ProfilePlan, profile_frame
+from auditor.engines.base import ProfilePlan, get_engine, logical_types
+from auditor.engines.pandas import profile_frame, schema_of
 from auditor.errors import DataError
 from auditor.spec.load import load_spec
 from auditor.spec.model import DataSource
@@ -23,9 +24,11 @@ from auditor.validation.plan import quality_plans
 
 
 def _plan(frame: pd.DataFrame) -> ProfilePlan:
+    """The plan the pipeline makes for the odd dataset (roles, quality rules, logical types)."""
     spec = load_spec({"data": {"training": frame}, "columns": ODD_COLUMNS, "quality": ODD_QUALITY})
-    plan = ProfilePlan.for_columns(spec.columns, frame.columns)
-    return replace(plan, quality=quality_plans(spec, {"training": frame})["training"])
+    quality = quality_plans(spec, {"training": frame})["training"]
+    return replace(ProfilePlan.for_columns(spec.columns, frame.columns), quality=quality,
+                   types=logical_types(schema_of(frame), quality.rules))
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +51,19 @@ def test_streamed_profile_equals_profile_of_whole_file(odd_parquet: tuple[Path, 
     assert not [t for t in threading.enumerate() if t.name == "auditor-duckdb-reader"]
 
 
-def test_parquet_types_are_read_as_pandas_reads_them(odd_parquet: tuple[Path, pd.DataFrame]) -> None:
+def test_parquet_schema_and_dtypes_are_the_files(odd_parquet: tuple[Path, pd.DataFrame]) -> None:
     path, frame = odd_parquet
-    profile = duck.profile_source(DataSource("training", path=path), dataset="training", plan=ProfilePlan(), batch_rows=500)
-    assert {name: c.dtype for name, c in profile.columns.items()} == {str(k): str(v) for k, v in frame.dtypes.items()}
-    assert profile.columns["region"].dtype == "category" and profile.columns["when"].dtype == "datetime64[ms]"
+    source = DataSource("training", path=path)
+    handle = duck.ENGINE.open(source)
+    assert handle.schema == get_engine("pandas").open(source).schema
+    assert (handle.engine, handle.format, handle.n_rows, handle.state) == ("duckdb", "parquet", len(frame), None)
+    assert handle.schema["region"].logical == "string" and handle.schema["age"].logical == "integer"
+    # each batch becomes the DataFrame pandas.read_parquet gives (categoricals, nullable integers, ms)
+    con = duck._connect(1, None)
+    relation, _ = duck.open_relation(con, source)
+    batch = next(iter(relation.to_arrow_reader(500)))
+    assert duck._Parquet(path).frame(batch).dtypes.to_dict() == frame.dtypes.to_dict()
+    con.close()
 
 
 def test_stored_pandas_index_is_not_a_column(tmp_path: Path) -> None:
