@@ -318,9 +318,86 @@ class _Parquet:
         return frame
 
 
+def nullable_candidates(schema: pa.Schema) -> list[str]:
+    """Integer and boolean columns: the ones whose pandas dtype depends on whether they hold a null."""
+    import pyarrow.types as t
+
+    return [f.name for f in schema if t.is_integer(f.type) or t.is_boolean(f.type)]
+
+
+def parquet_null_columns(path: Path, candidates: list[str]) -> set[str] | None:
+    """Which of ``candidates`` hold a null anywhere in the file, from the row-group statistics
+    (``None`` when a row group has no statistics for one of them)."""
+    import pyarrow.parquet as pq
+
+    if not candidates:
+        return set()
+    metadata = pq.ParquetFile(path).metadata
+    index = {metadata.schema.column(i).path: i for i in range(metadata.num_columns)}
+    found: set[str] = set()
+    for name in candidates:
+        if name not in index:
+            return None
+        for group in range(metadata.num_row_groups):
+            stats = metadata.row_group(group).column(index[name]).statistics
+            if stats is None or not stats.has_null_count:
+                return None
+            if stats.null_count:
+                found.add(name)
+                break
+    return found
+
+
+def relation_null_columns(relation: Any, candidates: list[str]) -> set[str]:
+    """Which of ``candidates`` hold a null anywhere in the relation (one aggregate pass in DuckDB)."""
+    if not candidates:
+        return set()
+    quoted = ['"' + name.replace('"', '""') + '"' for name in candidates]
+    counts = relation.aggregate(", ".join(f"count(*) - count({q})" for q in quoted)).fetchall()[0]
+    return {name for name, missing in zip(candidates, counts) if missing}
+
+
+class BatchConverter:
+    """Arrow batch → the DataFrame pandas would make of these rows when reading the whole dataset.
+
+    Arrow's conversion gives an integer column ``int64`` in a batch without nulls and
+    ``float64`` in one with nulls, a boolean column ``bool`` or ``object``: pandas decides on
+    the whole column. So the columns that hold a null anywhere (``with_nulls``, found once per
+    dataset) get the dtype they have in the whole dataset in every batch, and every batch
+    profiles, hashes and samples alike. A Parquet file's own types and pandas metadata are
+    restored first (:class:`_Parquet`).
+    """
+
+    def __init__(self, with_nulls: set[str], parquet: _Parquet | None = None) -> None:
+        self.with_nulls = with_nulls
+        self.parquet = parquet
+
+    def __call__(self, batch: pa.RecordBatch | pa.Table) -> Any:
+        import numpy as np
+
+        frame = self.parquet.frame(batch) if self.parquet is not None else batch.to_pandas()
+        for name in self.with_nulls:
+            dtype = frame[name].dtype
+            if dtype == np.bool_:
+                frame[name] = frame[name].astype(object)
+            elif isinstance(dtype, np.dtype) and dtype.kind in "iu":
+                frame[name] = frame[name].astype(np.float64)
+        return frame
+
+
 def batch_frame(batch: pa.RecordBatch) -> Any:
-    """One Arrow batch as the DataFrame the chunk kernel profiles (pandas' own Arrow conversion)."""
+    """One Arrow batch as a DataFrame (pyarrow's conversion; see :class:`BatchConverter` for a dataset's batches)."""
     return batch.to_pandas()
+
+
+def converter_for(relation: Any, source: DataSource) -> BatchConverter:
+    """The batch converter of a file read by DuckDB (null columns from Parquet statistics, else one query)."""
+    candidates = nullable_candidates(relation.limit(0).to_arrow_table().schema)
+    parquet = _Parquet(source.path) if source.path is not None and _format(source) == "parquet" else None
+    with_nulls = parquet_null_columns(source.path, candidates) if parquet is not None and source.path is not None else None
+    if with_nulls is None:
+        with_nulls = relation_null_columns(relation, candidates)
+    return BatchConverter(with_nulls, parquet)
 
 
 def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: str = "<relation>",
@@ -383,7 +460,7 @@ def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch
     con = _connect(threads, memory_limit)
     try:
         relation, _ = open_relation(con, source)
-        to_frame = _Parquet(source.path).frame if source.path is not None and _format(source) == "parquet" else batch_frame
+        to_frame = converter_for(relation, source)
         return profile_relation(relation, dataset=dataset, plan=plan, source=source.label,
                                 batch_rows=batch_rows or BATCH_ROWS, to_frame=to_frame)
     finally:

@@ -44,6 +44,11 @@ INSTALL_HINT = "pip install 'auditor[spark]'  (or: pip install pyspark; Spark ne
 _RESULT_SCHEMA = "part long, seq long, n long, blob binary"
 
 
+def sql() -> Any:
+    """``pyspark.sql``, or an :class:`~auditor.errors.EngineError` with the install hint."""
+    return _pyspark()
+
+
 def _pyspark() -> Any:
     try:
         import pyspark.sql
@@ -97,12 +102,19 @@ def read_source(spark: Any, source: DataSource) -> Any:
         fmt = source.format or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
         if fmt == "parquet":
             return spark.read.parquet(str(path))
-        reader = spark.read.option("header", str(source.header).lower()).option("inferSchema", "true")
+        # Typed as pandas' reader types a CSV: numbers, booleans and text; dates and times stay text.
+        reader = (spark.read.option("header", str(source.header).lower()).option("positiveInf", "inf")
+                  .option("negativeInf", "-inf"))
         if source.delimiter:
             reader = reader.option("sep", source.delimiter)
         if source.encoding:
             reader = reader.option("encoding", source.encoding)
-        frame = reader.csv(str(path))
+        inferred = reader.option("inferSchema", "true").csv(str(path)).schema
+        types = sql().types
+        for f in inferred.fields:
+            if isinstance(f.dataType, types.DateType | types.TimestampType | types.TimestampNTZType):
+                f.dataType = types.StringType()
+        frame = reader.schema(inferred).csv(str(path))
         return frame.toDF(*source.names) if source.names is not None else frame
     except DataError:
         raise
@@ -111,7 +123,8 @@ def read_source(spark: Any, source: DataSource) -> Any:
         raise DataError(f"Spark cannot read this source ({first})", source=source.label) from None
 
 
-def _profile_partition(dataset: str, plan: ProfilePlan, piece_rows: int, parquet_path: str | None) -> Any:
+def _profile_partition(dataset: str, plan: ProfilePlan, piece_rows: int, parquet_path: str | None,
+                       with_nulls: set[str]) -> Any:
     """The function ``mapInArrow`` runs on each partition (a closure: it is pickled to the executors)."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
@@ -120,7 +133,7 @@ def _profile_partition(dataset: str, plan: ProfilePlan, piece_rows: int, parquet
 
         from auditor.engines.pandas import profile_frame
 
-        to_frame = _frame_converter(parquet_path)
+        to_frame = _frame_converter(parquet_path, with_nulls)
         context = TaskContext.get()
         part = context.partitionId() if context is not None else 0
         pending: list[pa.RecordBatch] = []
@@ -146,24 +159,49 @@ def _profile_partition(dataset: str, plan: ProfilePlan, piece_rows: int, parquet
     return run
 
 
-def _frame_converter(parquet_path: str | None) -> Any:
-    """Arrow table → DataFrame as pandas would read the same data (file types for a Parquet file)."""
+def _frame_converter(parquet_path: str | None, with_nulls: set[str]) -> Any:
+    """Arrow table → DataFrame as pandas would read the whole data (the file's types for a Parquet file)."""
+    from pathlib import Path
+
+    from auditor.engines.duckdb import BatchConverter, _Parquet
+
+    convert = BatchConverter(with_nulls, _Parquet(Path(parquet_path)) if parquet_path is not None else None)
     if parquet_path is not None:
-        from pathlib import Path
+        return convert
 
-        from auditor.engines.duckdb import _Parquet
-
-        return _Parquet(Path(parquet_path)).frame
-
-    def convert(table: pa.Table) -> Any:
-        frame = table.to_pandas()
+    def naive_utc(table: pa.Table) -> Any:
+        frame = convert(table)
         for name in frame.columns:  # Spark's TIMESTAMP is UTC instants: the naive UTC times pandas reads
             column = frame[name]
             if getattr(getattr(column, "dt", None), "tz", None) is not None:
                 frame[name] = column.dt.tz_convert("UTC").dt.tz_localize(None)
         return frame
 
-    return convert
+    return naive_utc
+
+
+def _null_columns(frame: Any, parquet_path: str | None) -> set[str]:
+    """Integer and boolean columns with a null anywhere (Parquet statistics, else one Spark aggregate)."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    from auditor.engines.duckdb import nullable_candidates, parquet_null_columns
+
+    try:
+        candidates = nullable_candidates(to_arrow_schema(frame.schema))
+    except Exception:  # a type without an Arrow equivalent: mapInArrow reports it
+        return set()
+    if parquet_path is not None:
+        from pathlib import Path
+
+        found = parquet_null_columns(Path(parquet_path), candidates)
+        if found is not None:
+            return found
+    if not candidates:
+        return set()
+    functions = _pyspark().functions
+    row = frame.agg(*[functions.sum(functions.col(f"`{c}`").isNull().cast("long")).alias(f"n{i}")
+                      for i, c in enumerate(candidates)]).collect()[0]
+    return {c for i, c in enumerate(candidates) if row[f"n{i}"]}
 
 
 def profile_spark_frame(frame: Any, *, dataset: str, plan: ProfilePlan, piece_rows: int | None = None,
@@ -191,8 +229,8 @@ def profile_spark_frame(frame: Any, *, dataset: str, plan: ProfilePlan, piece_ro
     """
     from auditor.engines.duckdb import BATCH_ROWS, ProfileMerger
 
-    run = _profile_partition(dataset, plan, piece_rows or BATCH_ROWS, parquet_path)
     try:
+        run = _profile_partition(dataset, plan, piece_rows or BATCH_ROWS, parquet_path, _null_columns(frame, parquet_path))
         rows = frame.mapInArrow(run, _RESULT_SCHEMA).collect()
     except Exception as exc:
         text = str(exc).strip()
