@@ -44,11 +44,6 @@ INSTALL_HINT = "pip install 'auditor[spark]'  (or: pip install pyspark; Spark ne
 _RESULT_SCHEMA = "part long, seq long, n long, blob binary"
 
 
-def sql() -> Any:
-    """``pyspark.sql``, or an :class:`~auditor.errors.EngineError` with the install hint."""
-    return _pyspark()
-
-
 def _pyspark() -> Any:
     try:
         import pyspark.sql
@@ -110,7 +105,7 @@ def read_source(spark: Any, source: DataSource) -> Any:
         if source.encoding:
             reader = reader.option("encoding", source.encoding)
         inferred = reader.option("inferSchema", "true").csv(str(path)).schema
-        types = sql().types
+        types = _pyspark().types
         for f in inferred.fields:
             if isinstance(f.dataType, types.DateType | types.TimestampType | types.TimestampNTZType):
                 f.dataType = types.StringType()
