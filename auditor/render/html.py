@@ -72,6 +72,8 @@ _RANGE = re.compile(r"^(.*)\(([a-z0-9])\)-\(([a-z0-9])\)$")
 
 def _covers(requirement: str, item: str) -> bool:
     """Whether a requirement's article (``10(2)(a)-(d)``, ``10(5)``) covers an item's (``10(2)(b)``, ``10(5)(a)``)."""
+    if ", " in requirement:  # several articles, e.g. "4a(1), 10(5)"
+        return any(_covers(part, item) for part in requirement.split(", "))
     if item == requirement or item.startswith(requirement + "("):
         return True
     span = _RANGE.match(requirement)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from auditor.spec.quality import QualitySpec
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATASET_ROLES: tuple[str, ...] = ("training", "validation", "test", "production")
 """Names of the datasets an audit may have, in the order they are reported."""
