@@ -62,7 +62,7 @@ A Parquet file takes 3 to 10 times its size as a DataFrame (compression, text co
 profiling a DataFrame in one piece needs about twice the DataFrame again; at 5 % a file that
 would need more than roughly a third to all of the memory in one piece is streamed instead."""
 
-INSTALL_HINT = "pip install duckdb  (or: pip install 'auditor[duckdb]')"
+INSTALL_HINT = "pip install 'duckdb>=1.1' (a dependency of auditor: reinstall auditor)"
 
 _CSV_TYPES = ["BOOLEAN", "BIGINT", "DOUBLE", "VARCHAR"]
 _DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}
@@ -194,7 +194,8 @@ def open_relation(con: Any, source: DataSource) -> tuple[Any, dict[str, Any]]:
 
 def _batches(relation: Any, batch_rows: int, source: str) -> Iterator[pa.RecordBatch]:
     """The relation's rows as Arrow batches, read ahead by a thread (see the module docstring)."""
-    reader = relation.to_arrow_reader(batch_rows)
+    to_reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch  # duckdb 2 / 1.x
+    reader = to_reader(batch_rows)
     handoff: queue.Queue[Any] = queue.Queue(maxsize=max(PREFETCH, 1))
     done = object()
     stop = threading.Event()

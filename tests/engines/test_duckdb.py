@@ -174,4 +174,4 @@ def test_without_duckdb_the_engine_says_how_to_install_it(tmp_path: Path) -> Non
         "except EngineError as exc:\n    print(exc)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "engine 'duckdb' needs the duckdb package: pip install duckdb" in out.stdout
+    assert "engine 'duckdb' needs the duckdb package: pip install 'duckdb>=1.1'" in out.stdout
