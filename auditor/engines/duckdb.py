@@ -9,9 +9,10 @@ gives the same findings as the same file read whole by pandas (``tests/engines/t
 
 Both cores
     A reader thread pulls the next batches from DuckDB (which decodes Parquet or parses CSV on
-    its own threads, outside the GIL) while the calling thread profiles the current one; at most
-    :data:`PREFETCH` batches wait in between, so memory stays bounded by a few batches plus the
-    merged profile.
+    its own threads, outside the GIL), and :data:`WORKERS` worker processes run the kernel on
+    consecutive batches side by side; the calling process merges their profiles in file order.
+    At most :data:`PREFETCH` batches wait to be handed out and ``WORKERS + 1`` are being
+    profiled, so memory stays bounded by a few batches plus the merged profile.
 
 Merging
     Batch profiles are merged like a binary counter (a batch is merged with its left neighbour
@@ -54,6 +55,9 @@ BATCH_ROWS = 1 << 20
 
 PREFETCH = 1
 """Batches read ahead while the current one is profiled."""
+
+WORKERS = min(2, os.cpu_count() or 1)
+"""Processes that run the kernel on batches side by side (one per core, at most two)."""
 
 AUTO_MEMORY_SHARE = 0.05
 """``engine: auto`` uses DuckDB for a file larger than this share of physical memory (5 %).
@@ -401,8 +405,38 @@ def converter_for(relation: Any, source: DataSource) -> BatchConverter:
     return BatchConverter(with_nulls, parquet)
 
 
+def _profile_batch(batch: pa.RecordBatch, dataset: str, plan: ProfilePlan, to_frame: Callable[[pa.RecordBatch], Any]) -> Profile:
+    """The kernel on one batch (run in a worker process, or in this one)."""
+    from auditor.engines.pandas import profile_frame
+
+    return profile_frame(to_frame(batch), dataset=dataset, plan=plan)
+
+
+def _ready() -> bool:
+    return True
+
+
+def start_workers(workers: int) -> Any:
+    """Worker processes for the kernel, or ``None`` for one worker or where ``fork`` is not safe.
+
+    Forked (``spawn`` would re-run a user's script without a ``__main__`` guard) and started
+    at once, before DuckDB starts its threads; Linux only.
+    """
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    if workers < 2 or not sys.platform.startswith("linux"):
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    for future in [pool.submit(_ready) for _ in range(workers)]:
+        future.result()
+    return pool
+
+
 def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: str = "<relation>",
-                     batch_rows: int = BATCH_ROWS, to_frame: Callable[[pa.RecordBatch], Any] = batch_frame) -> Profile:
+                     batch_rows: int = BATCH_ROWS, to_frame: Callable[[pa.RecordBatch], Any] = batch_frame,
+                     pool: Any = None, workers: int = 1) -> Profile:
     """Profile every row of a DuckDB relation, batch by batch, and merge the batch profiles.
 
     Parameters
@@ -419,13 +453,26 @@ def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: 
         Rows per batch (:data:`BATCH_ROWS`).
     to_frame
         How a batch becomes a DataFrame (default: pyarrow's conversion).
+    pool, workers
+        Worker processes (:func:`start_workers`) that run the kernel on consecutive batches
+        side by side, and how many; ``None`` runs it in this process. Batches are merged in
+        file order whatever order the workers finish in, with at most ``workers + 1`` in flight.
     """
-    from auditor.engines.pandas import profile_frame
+    from collections import deque
 
     merger = ProfileMerger()
+    pending: deque[Any] = deque()
     for batch in _batches(relation, batch_rows, source):
-        if batch.num_rows:
-            merger.add(profile_frame(to_frame(batch), dataset=dataset, plan=plan))
+        if not batch.num_rows:
+            continue
+        if pool is None:
+            merger.add(_profile_batch(batch, dataset, plan, to_frame))
+            continue
+        pending.append(pool.submit(_profile_batch, batch, dataset, plan, to_frame))
+        while len(pending) > workers:
+            merger.add(pending.popleft().result())
+    while pending:
+        merger.add(pending.popleft().result())
     merged = merger.result()
     if merged is None:
         raise DataError(f"data.{dataset} has a header but no rows; an audit needs data", source=source)
@@ -433,7 +480,7 @@ def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: 
 
 
 def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch_rows: int | None = None,
-                   threads: int | None = None, memory_limit: str | None = None) -> Profile:
+                   threads: int | None = None, memory_limit: str | None = None, workers: int | None = None) -> Profile:
     """Profile the file of one data source with DuckDB, out of core.
 
     Parameters
@@ -450,6 +497,9 @@ def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch
         DuckDB threads (default: every core).
     memory_limit
         DuckDB's own memory limit, e.g. ``"1GB"`` (default: DuckDB's).
+    workers
+        Kernel processes (default :data:`WORKERS`); started only when the file has more than
+        one batch of rows (or, for CSV, may have).
 
     Raises
     ------
@@ -458,14 +508,32 @@ def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch
     EngineError
         When duckdb is not installed.
     """
+    rows = batch_rows or BATCH_ROWS
+    count = WORKERS if workers is None else workers
+    known = _known_rows(source)
+    pool = start_workers(count) if known is None or known > rows else None  # before DuckDB's threads start
     con = _connect(threads, memory_limit)
     try:
         relation, _ = open_relation(con, source)
         to_frame = converter_for(relation, source)
-        return profile_relation(relation, dataset=dataset, plan=plan, source=source.label,
-                                batch_rows=batch_rows or BATCH_ROWS, to_frame=to_frame)
+        return profile_relation(relation, dataset=dataset, plan=plan, source=source.label, batch_rows=rows,
+                                to_frame=to_frame, pool=pool, workers=count)
     finally:
         con.close()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _known_rows(source: DataSource) -> int | None:
+    """Rows of a Parquet file from its footer (``None`` for CSV or an unreadable footer)."""
+    if source.path is None or _format(source) != "parquet":
+        return None
+    try:
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(source.path).metadata.num_rows)
+    except Exception:  # open_relation reports an unreadable file
+        return None
 
 
 class DuckDBEngine:

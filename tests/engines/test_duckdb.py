@@ -38,12 +38,14 @@ def odd_parquet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.Data
     return path, pd.read_parquet(path)
 
 
-@pytest.mark.parametrize("batch_rows", [257, 1000, 1 << 20])
-def test_streamed_profile_equals_profile_of_whole_file(odd_parquet: tuple[Path, pd.DataFrame], batch_rows: int) -> None:
+@pytest.mark.parametrize(("batch_rows", "workers"), [(257, 2), (1000, 1), (1 << 20, 2)])
+def test_streamed_profile_equals_profile_of_whole_file(odd_parquet: tuple[Path, pd.DataFrame], batch_rows: int,
+                                                       workers: int) -> None:
     path, frame = odd_parquet
     plan = _plan(frame)
     whole = profile_frame(frame, dataset="training", plan=plan)
-    streamed = duck.profile_source(DataSource("training", path=path), dataset="training", plan=plan, batch_rows=batch_rows)
+    streamed = duck.profile_source(DataSource("training", path=path), dataset="training", plan=plan, batch_rows=batch_rows,
+                                   workers=workers)
     assert_same_profile(whole, streamed)
     # the planted problems are found: 9 copied rows, 3 reused ids + 9 copied ids, a group of 3
     assert streamed.digests.rows.n_repeated == 9
