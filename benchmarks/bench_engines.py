@@ -12,10 +12,11 @@ N rows and a ``production`` batch of N/10 rows without labels. The audit runs ev
 default rulebook on both.
 
 Each measurement runs in a fresh subprocess (``nice``-able, imports included in the time), and
-its peak memory is that process's maximum resident set size, read from ``/proc/<pid>/status``
-while it runs (``VmHWM``) and from ``getrusage(RUSAGE_CHILDREN)``; a child that passes
-``--rss-limit-gb`` is stopped and reported as such, so a run cannot take the shared machine
-down. The **baseline** is one DuckDB query per file that reads every column once: count, nulls,
+its peak memory is the peak of the summed resident set sizes of that process and its own
+children (the DuckDB engine's kernel workers; Spark's JVM and Python workers), sampled from
+``/proc`` every 0.2 s, and never less than the process's own maximum (``VmHWM``,
+``getrusage``); a run whose memory passes ``--rss-limit-gb`` is stopped and reported as such,
+so a run cannot take the shared machine down. The **baseline** is one DuckDB query per file that reads every column once: count, nulls,
 min and max of every column, sum and sum of squares of the numeric ones, an approximate distinct
 count of the text ones, on all cores — the least a profiler has to do. The ratio is the audit's
 time over the baseline's, both measured in the same run. The findings of every engine at a size
@@ -116,14 +117,28 @@ def _worker(args: argparse.Namespace) -> None:
     print(json.dumps(out))
 
 
-def _vm_hwm_mb(pid: int) -> float | None:
+def _status_mb(pid: int, field: str) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
-        return None
-    return None
+        pass
+    return 0.0
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (kernel workers, Spark's JVM and Python workers)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in task.read_text().split()]
+            except OSError:
+                pass
+    return out
 
 
 def _run(kind: str, files: dict[str, Path], findings_out: Path, limit_gb: float) -> dict[str, Any]:
@@ -137,10 +152,16 @@ def _run(kind: str, files: dict[str, Path], findings_out: Path, limit_gb: float)
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peak, killed = 0.0, False
     while child.poll() is None:
-        hwm = _vm_hwm_mb(child.pid)
-        peak = max(peak, hwm or 0.0)
-        if hwm is not None and hwm > limit_gb * 1024:
-            child.kill()
+        # the peak of the summed RSS of the process tree (shared pages counted once per process:
+        # an upper bound), and never below the main process's own high-water mark
+        tree = sum(_status_mb(pid, "VmRSS") for pid in _tree(child.pid))
+        peak = max(peak, tree, _status_mb(child.pid, "VmHWM"))
+        if peak > limit_gb * 1024:
+            for pid in reversed(_tree(child.pid)):
+                try:
+                    os.kill(pid, 9)
+                except OSError:
+                    pass
             killed = True
             break
         time.sleep(0.2)
