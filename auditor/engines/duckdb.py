@@ -124,7 +124,15 @@ def _mangled(names: list[str]) -> list[str]:
     return out
 
 
-def _csv_relation(con: Any, source: DataSource, path: Path) -> tuple[Any, dict[str, Any]]:
+def sniff_csv(source: DataSource, path: Path) -> tuple[list[str], dict[str, Any]]:
+    """The header (pandas-style unique names) and the details of a CSV file, detected as
+    :mod:`auditor.sources` detects them: ``encoding``, ``delimiter``, ``duplicated_columns``.
+
+    Raises
+    ------
+    DataError
+        For an empty file, or ``names:`` that do not match the first line.
+    """
     import csv
     import io
 
@@ -135,11 +143,10 @@ def _csv_relation(con: Any, source: DataSource, path: Path) -> tuple[Any, dict[s
     if not head.strip():
         raise DataError("the file is empty; expected a header row and data rows", source=path)
     encoding = source.encoding or _detect_encoding(head)
-    native = _DUCKDB_ENCODINGS.get(encoding.lower().replace("_", "-"))
-    if native is None:
-        raise DataError(f"the DuckDB engine reads CSV in UTF-8, UTF-16 or Latin-1, not {encoding}; convert the file, "
-                        "or use engine: pandas", source=path)
-    text = head.decode(encoding, errors="replace")
+    try:
+        text = head.decode(encoding, errors="replace")
+    except LookupError:
+        raise DataError(f"unknown encoding {encoding!r}; use e.g. utf-8, latin-1 or cp1252", source=path) from None
     delimiter = source.delimiter or _detect_delimiter(text)
     header = next(csv.reader(io.StringIO(text.splitlines()[0] if text else ""), delimiter=delimiter), [])
     if source.names is not None:
@@ -147,14 +154,24 @@ def _csv_relation(con: Any, source: DataSource, path: Path) -> tuple[Any, dict[s
             raise DataError(f"the first line has {len(header)} fields but 'names:' lists {len(source.names)} columns; "
                             "give one name per column, in file order", source=path)
         header = list(source.names)
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    options: dict[str, Any] = {"delimiter": delimiter, "encoding": native, "header": source.header,
-                               "auto_type_candidates": _CSV_TYPES, "sample_size": -1}
-    if source.names is not None or duplicated:
-        options["names"] = _mangled(header)
     details: dict[str, Any] = {"encoding": encoding, "delimiter": delimiter}
+    duplicated = sorted({name for name in header if header.count(name) > 1})
     if duplicated:
         details["duplicated_columns"] = duplicated
+    return _mangled(header), details
+
+
+def _csv_relation(con: Any, source: DataSource, path: Path) -> tuple[Any, dict[str, Any]]:
+    header, details = sniff_csv(source, path)
+    encoding = details["encoding"]
+    native = _DUCKDB_ENCODINGS.get(encoding.lower().replace("_", "-"))
+    if native is None:
+        raise DataError(f"the DuckDB engine reads CSV in UTF-8, UTF-16 or Latin-1, not {encoding}; convert the file, "
+                        "or use engine: pandas", source=path)
+    options: dict[str, Any] = {"delimiter": details["delimiter"], "encoding": native, "header": source.header,
+                               "auto_type_candidates": _CSV_TYPES, "sample_size": -1}
+    if source.names is not None or "duplicated_columns" in details:
+        options["names"] = header
     return con.read_csv(str(path), **options), details
 
 

@@ -97,20 +97,21 @@ def read_source(spark: Any, source: DataSource) -> Any:
         fmt = source.format or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
         if fmt == "parquet":
             return spark.read.parquet(str(path))
-        # Typed as pandas' reader types a CSV: numbers, booleans and text; dates and times stay text.
+        # Encoding and delimiter detected as for the other engines; typed as pandas' reader types a
+        # CSV: numbers, booleans and text (dates and times stay text).
+        from auditor.engines.duckdb import sniff_csv
+
+        header, details = sniff_csv(source, path)
         reader = (spark.read.option("header", str(source.header).lower()).option("positiveInf", "inf")
-                  .option("negativeInf", "-inf"))
-        if source.delimiter:
-            reader = reader.option("sep", source.delimiter)
-        if source.encoding:
-            reader = reader.option("encoding", source.encoding)
+                  .option("negativeInf", "-inf").option("sep", details["delimiter"])
+                  .option("encoding", details["encoding"].replace("-sig", "")))
         inferred = reader.option("inferSchema", "true").csv(str(path)).schema
         types = _pyspark().types
         for f in inferred.fields:
             if isinstance(f.dataType, types.DateType | types.TimestampType | types.TimestampNTZType):
                 f.dataType = types.StringType()
         frame = reader.schema(inferred).csv(str(path))
-        return frame.toDF(*source.names) if source.names is not None else frame
+        return frame.toDF(*header) if source.names is not None or "duplicated_columns" in details else frame
     except DataError:
         raise
     except Exception as exc:  # AnalysisException and friends, by name: pyspark's types differ between versions
@@ -314,10 +315,13 @@ class SparkEngine:
         else:
             location = source.label if source.table is not None else f"<Spark DataFrame {source.name!r}>"
             sha256, fmt = spark_fingerprint(frame), "spark"
+        details: dict[str, Any] = {"fingerprint": "spark-xxhash64"} if fmt == "spark" else {}
+        if fmt == "csv" and source.path is not None:
+            from auditor.engines.duckdb import sniff_csv
+
+            details = sniff_csv(source, source.path)[1]
         return DatasetHandle(name=source.name, source=source, location=location, sha256=sha256, format=fmt,
-                             schema=schema, engine=self.name,
-                             details={"fingerprint": "spark-xxhash64"} if fmt == "spark" else {},
-                             state=frame)
+                             schema=schema, engine=self.name, details=details, state=frame)
 
     def schema(self, source: DataSource) -> Schema:
         """The schema of the source (column names, Arrow and logical types)."""
