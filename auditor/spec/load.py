@@ -416,6 +416,7 @@ def build_spec(
         source_file=source_file,
         base_dir=base,
         raw=_json_safe(raw),
+        given=raw,
     )
 
 
@@ -445,6 +446,11 @@ def load_spec(spec: str | Path | Mapping[str, Any] | AuditSpec, **overrides: Any
     **overrides
         Keys to override, nested with dots: ``load_spec("audit.yaml", **{"report.language": "en"})``.
 
+    Returns
+    -------
+    AuditSpec
+        The validated spec; no data has been read yet.
+
     Raises
     ------
     SpecError
@@ -453,7 +459,11 @@ def load_spec(spec: str | Path | Mapping[str, Any] | AuditSpec, **overrides: Any
     if isinstance(spec, AuditSpec):
         if not overrides:
             return spec
-        spec = {**spec.raw, "data": {k: (v.frame if v.frame is not None else v.path) for k, v in spec.data.items()}}
+        if not spec.given:
+            raise SpecError("overrides need a spec built by load_spec (this AuditSpec was made by hand); "
+                            "use dataclasses.replace to change it")
+        # The spec as given, objects included, with relative paths against the same folder.
+        return build_spec(_merge(dict(spec.given), overrides), source_file=spec.source_file, base_dir=spec.base_dir)
     if isinstance(spec, str | Path):
         path = Path(spec)
         raw = _read_yaml(path)

@@ -171,6 +171,9 @@ class AuditSpec:
     raw
         The spec as given (JSON-safe, DataFrames replaced by their names), hashed into the
         evidence.
+    given
+        The spec as given, with its DataFrames and schema objects, so that
+        :func:`~auditor.spec.load_spec` can apply overrides to a built spec.
     """
 
     data: Mapping[str, DataSource]
@@ -184,3 +187,4 @@ class AuditSpec:
     source_file: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    given: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
