@@ -1,6 +1,7 @@
 """The ``auditor`` command: a thin shell over the library.
 
-Sub-commands: ``audit``, ``render``, ``export``, ``explain``, ``init``, ``classify``, ``inventory``.
+Sub-commands: ``audit``, ``render``, ``export``, ``explain``, ``init``, ``classify``, ``inventory``, ``reference``,
+``monitor``, ``history``.
 Exit codes are in :mod:`auditor.exitcodes`; usage and input errors print one message naming the
 file, key or column and what to do, and exit 2 — never a traceback (set ``AUDITOR_DEBUG=1`` to
 see one for a bug report).
@@ -150,8 +151,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         did = f"; did you mean {hint[0]!r}?" if hint else ""
         raise SpecError(f"unknown check {args.check!r}{did} (known: {', '.join(sorted(checks))})")
     tr = Translator(args.lang)
-    rulebook = load_rulebook("ai-act-article-10", checks=checks)
     check = checks[args.check]
+    rulebook = load_rulebook("ai-act-monitoring" if check.family == "drift" else "ai-act-article-10", checks=checks)
     def say(key: str) -> str:  # catalogue texts are HTML-safe markup; the terminal wants plain text
         return html.unescape(str(tr.text(key)))
 
@@ -194,8 +195,18 @@ def _cmd_init(args: argparse.Namespace) -> int:
         data["training"] = "train.parquet"
     roles = {role: _guess(columns, names) for role, names in _ROLE_HINTS.items()}
     protected = [c for c in columns if c.lower() in _PROTECTED_HINTS]
+    # The system description and the reference population are named only when they exist beside
+    # the spec, so that the scaffold audits as written; otherwise the footer says how to add them.
+    folder = target.resolve().parent
+    optional = {
+        "system": ("system.yaml", "system: system.yaml   # the system's facts, for the AI Act classification; "
+                                  "`auditor classify --interactive system.yaml` asks and writes them"),
+        "reference": ("reference_population.csv", "reference: {file: reference_population.csv}   # attribute,category,share "
+                                                  "of the population the system is used for (Art. 10(3), 26(4))"),
+    }
+    present = {key: (folder / name).is_file() for key, (name, _) in optional.items()}
     spec = {
-        "system": "system.yaml",
+        "system": "system.yaml" if present["system"] else None,
         "data": data,
         "columns": {
             "target": roles["target"] or "label",
@@ -205,11 +216,15 @@ def _cmd_init(args: argparse.Namespace) -> int:
             "protected": protected or ["sex", "age_band"],
             "id": roles["id"],
         },
-        "reference": {"file": "reference_population.csv"},
+        "reference": {"file": "reference_population.csv"} if present["reference"] else None,
         "checks": {"rulebook": "ai-act-article-10", "thresholds": {"min_group_size": 30, "disparity_ratio": 0.8}},
         "report": {"language": args.lang, "output": "out"},
     }
     spec["columns"] = {k: v for k, v in spec["columns"].items() if v is not None}
+    spec = {k: v for k, v in spec.items() if v is not None}
+    missing = [line for key, (_, line) in optional.items() if not present[key]]
+    footer = "".join(f"\n# {line}" for line in ["Not found beside this file, so left out; add them when you have them:", *missing]
+                     ) + "\n" if missing else ""
     header = (
         "# Audit spec for auditor (see README: 'The audit spec').\n"
         "# Check every value: the column roles below were guessed from the column names.\n"
@@ -217,7 +232,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     )
     from auditor.files import write_atomic
 
-    write_atomic(target, header + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
+    write_atomic(target, header + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True) + footer)
     print(f"wrote {target}; edit it, then run: auditor audit {target}")
     return exitcodes.OK
 
@@ -299,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     from auditor.classification.cli import add_commands
 
     add_commands(sub)
+    from auditor.monitoring.cli import add_commands as add_monitoring_commands
+
+    add_monitoring_commands(sub)
     return parser
 
 

@@ -28,9 +28,10 @@ from auditor.spec.model import (
     ReportConfig,
     Signatory,
 )
+from auditor.spec.monitoring import parse_monitoring
 from auditor.spec.quality import parse_quality
 
-_TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance", "quality")
+_TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance", "quality", "monitoring")
 _COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "protected", "features", "id", "selection",
                 "label_source")
 LABEL_SOURCES = ("selected_cases", "random_sample", "all_cases", "mixed")
@@ -407,6 +408,7 @@ def build_spec(
         governance = {}
     check_governance(governance, problems)
     quality = parse_quality(raw.get("quality"), base, problems)
+    monitoring = parse_monitoring(raw.get("monitoring"), base, problems)
 
     problems.raise_if_any()
     return AuditSpec(
@@ -418,9 +420,11 @@ def build_spec(
         report=report,
         governance=governance,
         quality=quality,
+        monitoring=monitoring,
         source_file=source_file,
         base_dir=base,
         raw=_json_safe(raw),
+        given=raw,
     )
 
 
@@ -450,6 +454,11 @@ def load_spec(spec: str | Path | Mapping[str, Any] | AuditSpec, **overrides: Any
     **overrides
         Keys to override, nested with dots: ``load_spec("audit.yaml", **{"report.language": "en"})``.
 
+    Returns
+    -------
+    AuditSpec
+        The validated spec; no data has been read yet.
+
     Raises
     ------
     SpecError
@@ -458,7 +467,11 @@ def load_spec(spec: str | Path | Mapping[str, Any] | AuditSpec, **overrides: Any
     if isinstance(spec, AuditSpec):
         if not overrides:
             return spec
-        spec = {**spec.raw, "data": {k: (v.frame if v.frame is not None else v.path) for k, v in spec.data.items()}}
+        if not spec.given:
+            raise SpecError("overrides need a spec built by load_spec (this AuditSpec was made by hand); "
+                            "use dataclasses.replace to change it")
+        # The spec as given, objects included, with relative paths against the same folder.
+        return build_spec(_merge(dict(spec.given), overrides), source_file=spec.source_file, base_dir=spec.base_dir)
     if isinstance(spec, str | Path):
         path = Path(spec)
         raw = _read_yaml(path)

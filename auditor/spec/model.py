@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from auditor.spec.monitoring import MonitoringSpec
 from auditor.spec.quality import QualitySpec
 
 if TYPE_CHECKING:
@@ -165,6 +166,9 @@ class AuditSpec:
     quality
         What the data must look like: rules, missing-value codes, validators, date column
         (:class:`~auditor.spec.quality.QualitySpec`).
+    monitoring
+        Scheduled monitoring runs: the frozen reference, the run history, their thresholds
+        (:class:`~auditor.spec.monitoring.MonitoringSpec`).
     source_file
         The spec file, if the spec was read from one.
     base_dir
@@ -172,6 +176,9 @@ class AuditSpec:
     raw
         The spec as given (JSON-safe, DataFrames replaced by their names), hashed into the
         evidence.
+    given
+        The spec as given, with its DataFrames and schema objects, so that
+        :func:`~auditor.spec.load_spec` can apply overrides to a built spec.
     """
 
     data: Mapping[str, DataSource]
@@ -182,6 +189,8 @@ class AuditSpec:
     report: ReportConfig = field(default_factory=ReportConfig)
     governance: Mapping[str, Any] = field(default_factory=dict)
     quality: QualitySpec = field(default_factory=QualitySpec)
+    monitoring: MonitoringSpec = field(default_factory=MonitoringSpec)
     source_file: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    given: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
