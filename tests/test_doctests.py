@@ -9,9 +9,11 @@ import pytest
 
 MODULES = [
     "auditor.checks.rates",
+    "auditor.engines.base",
     "auditor.engines.profile",
     "auditor.evidence.result",
     "auditor.pipeline",
+    "auditor.profile.labels",
     "auditor.render.html",
     "auditor.stats.auc",
     "auditor.stats.comparisons",
