@@ -270,3 +270,32 @@ def test_component_of_an_annex_x_system_in_use_before_aug_2027_complies_by_end_2
         assert [e["key"] for e in art10.date_source] == ["annex_x_cutoff", "annex_x"]
     new = _classify(TODAY, **{**facts, "status": "in_development", "in_use_since": None})
     assert _obligation(new, "art10").applies_from == dt.date(2027, 12, 2)
+
+
+# --- 11. fines for public authorities; the report does not read as a conformity statement -------
+
+
+def test_fine_amounts_carry_the_art99_8_note() -> None:
+    art5 = _obligation(_classify(TODAY, prohibited=["5.1.c"], public_authority=True), "art5")
+    assert "EUR 35 million" in art5.title["en"] and "Art. 99(8)" in art5.title["en"]
+    assert "Member State" in art5.title["en"] and "art. 99, lid 8" in art5.title["nl"]
+
+
+def test_report_kicker_is_not_a_conformity_statement() -> None:
+    from auditor.render.i18n import Translator
+
+    for lang, negation in (("en", "not a conformity assessment"), ("nl", "geen conformiteitsbeoordeling")):
+        kicker = str(Translator(lang, strict=True).text("report.kicker"))
+        assert negation in kicker
+        assert "Conformity evidence" not in kicker and "Bewijs van overeenstemming" not in kicker
+
+
+def test_dutch_texts_use_the_terms_of_the_regulation() -> None:
+    result = _classify(TODAY, role=["provider"], annex_iii=["4.a"])
+    text = render_text(result, "nl")
+    assert "AI-systeem met een hoog risico" in text and "Hoog-risico-AI-systeem" not in text
+    assert "gebruiksinstructies" in text and "gebruiksaanwijzing" not in text
+    assert "vooringenomenheid" in _obligation(result, "art10").title["nl"]
+    assert "vertekeningen" in _obligation(result, "art4a_1").title["nl"]
+    annex_i = _classify(TODAY, annex_i={"section": "A", "area": "lifts", "third_party_conformity": True})
+    assert "door een derde partij" in render_text(annex_i, "nl")
