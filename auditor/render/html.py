@@ -550,7 +550,7 @@ class _Report:
         for d in self.ev.get("datasets") or []:
             roles = d.get("roles") or {}
             columns = [
-                {"name": c["name"], "kind": str(self.t(f"report.kind.{c['kind']}")), "dtype": c.get("dtype") or "",
+                {"name": c["name"], "kind": str(self.t(f"report.kind.{c['kind']}")), "dtype": c.get("logical_type") or c.get("dtype") or "",
                  "missing": format_number(c.get("n_missing"), self.lang),
                  "distinct": format_number(c["n_distinct"], self.lang) if c.get("n_distinct") is not None else str(self.t("report.datasheet.many")),
                  "role": ", ".join(str(self.t(f"report.column_role.{r}")) for r, col in roles.items() if col == c["name"])}
