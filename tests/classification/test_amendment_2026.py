@@ -299,3 +299,31 @@ def test_dutch_texts_use_the_terms_of_the_regulation() -> None:
     assert "vertekeningen" in _obligation(result, "art4a_1").title["nl"]
     annex_i = _classify(TODAY, annex_i={"section": "A", "area": "lifts", "third_party_conformity": True})
     assert "door een derde partij" in render_text(annex_i, "nl")
+
+
+# --- 10. the Algoritmekader requirements that existed but were unused ---------------------------
+
+
+@pytest.mark.parametrize(("urn", "obligation"), [
+    ("aia-00", "art5"), ("aia-01", "art4"), ("aia-03", "art9"), ("aia-11", "art17"), ("aia-12", "art18"),
+    ("aia-13", "art19"), ("aia-14", "art43"), ("aia-15", "art47"), ("aia-16", "art48"), ("aia-17", "art49_1"),
+    ("aia-18", "art20"), ("aia-19", "art16"), ("aia-24", "art26_7"), ("aia-25", "art26_8"), ("aia-26", "art86"),
+    ("aia-28", "art50_1"), ("aia-29", "art53_1_a"), ("aia-30", "art55_1"), ("aia-31", "art55_1"),
+    ("aia-32", "art55_1"), ("aia-35", "art73"), ("aia-39", "art53_1_c"),
+])
+def test_algoritmekader_requirements_are_mapped_to_their_article(urn: str, obligation: str) -> None:
+    from auditor.classification._data import rules
+
+    rule = next(o for o in rules().obligations if o.id == obligation)
+    assert f"urn:nl:ak:ver:{urn}" in rule.requirements
+
+
+def test_drift_maps_to_mon_05_in_the_rulebook() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    rulebook = yaml.safe_load((Path(__file__).resolve().parents[2] / "checks" / "ai-act-article-10.yaml")
+                              .read_text(encoding="utf-8"))
+    assert "urn:nl:ak:mtr:mon-05" in rulebook["requirements"]["art26_4"]["algoritmekader"]
+    assert rulebook["requirements"]["art10_5"]["article"] == "AI Act 4a(1), 10(5)"
