@@ -327,3 +327,19 @@ def test_drift_maps_to_mon_05_in_the_rulebook() -> None:
                               .read_text(encoding="utf-8"))
     assert "urn:nl:ak:mtr:mon-05" in rulebook["requirements"]["art26_4"]["algoritmekader"]
     assert rulebook["requirements"]["art10_5"]["article"] == "AI Act 4a(1), 10(5)"
+
+
+def test_interactive_session_asks_real_time_or_post_only_for_annex_iii_1a() -> None:
+    import io
+
+    from auditor.classification._interactive import ask_facts
+
+    answers = ["Camera", "Politie", "2", "y", "1", "", "1", "1", "", "1", "1", "1", "1", "", ""]
+    out = io.StringIO()
+    facts = ask_facts(lang="en", stdin=io.StringIO("\n".join(answers) + "\n"), stdout=out)
+    assert facts["annex_iii"] == ["1.a"] and facts["remote_biometric_identification"] == "real_time"
+    assert "Is the remote biometric identification in real time" in " ".join(out.getvalue().split())
+    other = ["Chat", "Gemeente", "2", "y", "1", "", "1", "1", "", "1", "8", "1", "", ""]
+    out = io.StringIO()
+    facts = ask_facts(lang="en", stdin=io.StringIO("\n".join(other) + "\n"), stdout=out)
+    assert "remote_biometric_identification" not in facts

@@ -26,7 +26,7 @@ def test_text_verdict_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     assert "6. Art. 6(2), Annex III: Its intended use is listed in Annex III, point 5(a)." in out
     assert "applies from 2030-08-02 — at the latest" in out
     assert "Art. 26(4): Input data relevant and sufficiently representative" in out
-    assert "Unverified (configuration you can override with --timeline)" in out
+    assert "Open or unverified (dates can be overridden with --timeline)" in out
     assert "representativeness.reference_population" in out
 
 
