@@ -29,7 +29,7 @@ class Item:
 
     file: Path
     classification: Classification
-    register: dict[str, str]
+    register: dict[str, Any]
     register_problems: tuple[str, ...]
 
 
@@ -70,7 +70,7 @@ def inventory(directory: Path, *, as_of: dt.date | None = None, timeline: Path |
             continue
         result = classify(facts, as_of=as_of, timeline=timeline)
         entry = register_entry(facts, result)
-        items.append(Item(file, result, entry, tuple(register_problems(entry))))
+        items.append(Item(file, result, entry, tuple(register_problems(entry, facts, result))))
     if errors:
         raise SpecError(
             f"{len(errors)} of {len(files)} system descriptions are invalid; nothing was written:\n" + "\n".join(errors)

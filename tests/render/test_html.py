@@ -117,8 +117,8 @@ def test_strict_translator_reports_the_missing_key() -> None:
 
 def test_dutch_report_uses_the_terms_of_the_regulation() -> None:
     page = render_html(sample_result().evidence, language="nl", strict=True)
-    for term in ("aanbieder", "gebruiksverantwoordelijke", "AI-systeem met een hoog risico", "Bijlage IV, punt 2, onder d",
-                 "Art. 10, lid 2, onder f", "technische documentatie"):
+    for term in ("aanbieder", "gebruiksverantwoordelijke", "AI-systeem met een hoog risico", "bijlage IV, punt 2, onder d",
+                 "art. 10, lid 2, onder f", "technische documentatie"):
         assert term in page, term
     english = render_html(sample_result().evidence, language="en", strict=True)
     for term in ("provider", "deployer", "Art. 10(2)(f)", "Annex IV 2(d)"):
@@ -245,11 +245,11 @@ def test_small_groups_are_suppressed_in_tables_and_charts() -> None:
 
 
 @pytest.mark.parametrize(("article", "en", "nl"), [
-    ("AI Act 10(2)(f)", "Art. 10(2)(f)", "Art. 10, lid 2, onder f"),
-    ("AI Act 26(4)", "Art. 26(4)", "Art. 26, lid 4"),
-    ("3(3), 3(4), 3(6)", "Art. 3(3), (4), (6)", "Art. 3, punten 3, 4 en 6"),
-    ("6(1), 2(2), Annex I", "Art. 6(1), Art. 2(2), Annex I", "Art. 6, lid 1; Art. 2, lid 2; Bijlage I"),
-    ("AI Act 15", "Art. 15", "Art. 15"),
+    ("AI Act 10(2)(f)", "Art. 10(2)(f)", "art. 10, lid 2, onder f"),
+    ("AI Act 26(4)", "Art. 26(4)", "art. 26, lid 4"),
+    ("3(3), 3(4), 3(6)", "Art. 3(3), (4), (6)", "art. 3, punten 3, 4 en 6"),
+    ("6(1), 2(2), Annex I", "Art. 6(1), Art. 2(2), Annex I", "art. 6, lid 1; art. 2, lid 2; bijlage I"),
+    ("AI Act 15", "Art. 15", "art. 15"),
     ("not an article", "not an article", "not an article"),
 ])
 def test_articles_are_cited_in_each_language_s_style(article: str, en: str, nl: str) -> None:
