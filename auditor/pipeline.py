@@ -22,7 +22,7 @@ from auditor.engines.pandas import ProfilePlan, profile_frame
 from auditor.engines.profile import Profile, canonical_label
 from auditor.errors import DataError, SpecError
 from auditor.evidence.model import Finding, Message, Status, worst
-from auditor.evidence.result import SCHEMA_VERSION, AuditResult
+from auditor.evidence.result import SCHEMA_VERSION, AuditResult, seal
 from auditor.reference import JOINT_SEPARATOR, load_reference
 from auditor.rulebook import Rulebook, load_rulebook
 from auditor.sources import Dataset, load_dataset
@@ -149,13 +149,53 @@ def _dataset_entry(dataset: Dataset, profile: Profile) -> dict[str, Any]:
     }
 
 
+def _skipped(check_id: str, reason: str | None, rulebook: Rulebook) -> Finding:
+    """The trace a skipped check leaves: ``not_assessed``, with the spec's reason."""
+    return Finding(id=f"{check_id}/skipped", check=check_id, status=Status.NOT_ASSESSED, dataset=None,
+                   requirements=rulebook.labels_for(check_id),
+                   message=Message("check.skipped", {"check": check_id, "reason": reason}))
+
+
 def _requirements(rulebook: Rulebook, findings: list[Finding]) -> list[dict[str, Any]]:
+    """Roll-up per requirement: the worst status of its checks' findings.
+
+    A skipped or not-assessed check gives ``not_assessed``, which outranks ``pass``: a
+    requirement part of whose evidence is missing never passes.
+    """
     out = []
     for rid, requirement in rulebook.requirements.items():
         checks = [cid for cid, reqs in rulebook.checks.items() if rid in reqs]
         mine = [f for f in findings if f.check in checks]
         status = worst(f.status for f in mine) if mine else Status.NOT_APPLICABLE
-        out.append({**requirement.to_dict(), "status": status.value, "checks": checks, "findings": [f.id for f in mine]})
+        out.append({**requirement.to_dict(), "status": status.value, "checks": checks, "findings": [f.id for f in mine],
+                    "not_assessed": [f.id for f in mine if f.status == Status.NOT_ASSESSED]})
+    return out
+
+
+def _required_gaps(classification: Mapping[str, Any] | None, rulebook: Rulebook, checks: Mapping[str, Check],
+                   findings: list[Finding]) -> list[dict[str, Any]]:
+    """Every check the classification requires that gave no assessment, and why.
+
+    ``family.*`` names every check of the family in the registry. Reasons: ``no_implementation``
+    (no such check exists), ``not_in_rulebook`` (the rulebook in use does not run it),
+    ``skipped`` (``checks.skip``), ``not_assessed`` (an input it needs is missing).
+    """
+    out: list[dict[str, Any]] = []
+    for required in (classification or {}).get("required_checks") or []:
+        family = required[:-2] if required.endswith(".*") else None
+        ids = [cid for cid, c in checks.items() if c.family == family] if family else [required] if required in checks else []
+        if not ids:
+            out.append({"check": required, "reason": "no_implementation"})
+            continue
+        for cid in ids:
+            if cid not in rulebook.checks:
+                out.append({"check": cid, "reason": "not_in_rulebook", "required_as": required})
+                continue
+            mine = [f for f in findings if f.check == cid]
+            if any(f.id == f"{cid}/skipped" for f in mine):
+                out.append({"check": cid, "reason": "skipped", "required_as": required})
+            elif mine and all(f.status == Status.NOT_ASSESSED for f in mine):
+                out.append({"check": cid, "reason": "not_assessed", "required_as": required})
     return out
 
 
@@ -206,7 +246,8 @@ def audit(
     started = now or datetime.now(UTC)
     spec = load_spec(spec, **overrides)
     checks = registry(extra_checks)
-    rulebook = load_rulebook(spec.checks.rulebook, overrides=spec.checks.thresholds, checks=checks, base_dir=spec.base_dir)
+    rulebook = load_rulebook(spec.checks.rulebook, overrides=spec.checks.thresholds, notes=spec.checks.threshold_notes,
+                              checks=checks, base_dir=spec.base_dir)
     for skipped in spec.checks.skip:
         if skipped not in rulebook.checks:
             raise SpecError(f"check {skipped!r} is not in rulebook {rulebook.id} ({', '.join(rulebook.checks)})", key="checks.skip",
@@ -245,6 +286,7 @@ def audit(
     findings: list[Finding] = []
     for check_id in rulebook.checks:
         if check_id in spec.checks.skip:
+            findings.append(_skipped(check_id, spec.checks.skip[check_id], rulebook))
             continue
         ctx = CheckContext(
             profiles=profiles, columns=spec.columns, thresholds=rulebook.thresholds,
@@ -290,9 +332,10 @@ def audit(
         "report": {"signatories": [{"name": s.name, "role": s.role} for s in spec.report.signatories]},
         "findings": [f.to_dict() for f in findings],
         "requirements": _requirements(rulebook, findings),
+        "required_gaps": _required_gaps(classification, rulebook, checks, findings),
         "summary": {s.value: counts.get(s.value, 0) for s in Status},
     }
-    return AuditResult(findings=tuple(findings), evidence=evidence)
+    return AuditResult(findings=tuple(findings), evidence=seal(evidence))
 
 
 __all__ = ["audit"]

@@ -37,6 +37,7 @@ _COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "prot
 LABEL_SOURCES = ("selected_cases", "random_sample", "all_cases", "mixed")
 _SOURCE_KEYS = ("path", "file", "format", "delimiter", "encoding", "header", "names")
 _CHECK_KEYS = ("rulebook", "thresholds", "skip", "reference_groups", "intersections")
+_THRESHOLD_NOTE_KEYS = ("value", "rationale", "declared_by", "date")
 _REPORT_KEYS = ("language", "output", "signatories")
 _SIGNATORY_KEYS = ("name", "role")
 _REFERENCE_KEYS = ("file", "setting")
@@ -174,11 +175,43 @@ def _thresholds(value: Any, problems: _Problems) -> dict[str, float]:
         return {}
     out: dict[str, float] = {}
     for name, number in value.items():
+        if isinstance(number, Mapping):  # {value: 0.9, rationale: ..., declared_by: ..., date: ...}
+            problems.unknown_keys(number, _THRESHOLD_NOTE_KEYS, f"checks.thresholds.{name}")
+            number = number.get("value")
         if isinstance(number, bool) or not isinstance(number, int | float):
-            problems.add(f"checks.thresholds.{name}", f"must be a number, found {number!r}")
+            problems.add(f"checks.thresholds.{name}", f"must be a number (or {{value: <number>, rationale:, declared_by:, date:}}), "
+                                                      f"found {number!r}")
             continue
         out[str(name)] = number
     return out
+
+
+def _threshold_notes(value: Any) -> dict[str, dict[str, str]]:
+    """Who changed a threshold in the spec, when and why (the mapping form of ``checks.thresholds``)."""
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(name): {k: str(v) for k, v in body.items() if k != "value" and v is not None}
+            for name, body in value.items() if isinstance(body, Mapping)}
+
+
+def _skip(value: Any, problems: _Problems) -> dict[str, str | None]:
+    """``checks.skip``: a list of check ids, or a mapping of check id to the reason for skipping it."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, Mapping):
+        out: dict[str, str | None] = {}
+        for cid, reason in value.items():
+            if reason is not None and not isinstance(reason, str):
+                problems.add(f"checks.skip.{cid}", f"must be the reason for skipping the check (text), found {reason!r}")
+                continue
+            out[str(cid)] = reason or None
+        return out
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return dict.fromkeys(value)
+    problems.add("checks.skip", f"must list check ids, or map each check id to the reason for skipping it, found {value!r}")
+    return {}
 
 
 def _signatories(value: Any, problems: _Problems) -> tuple[Signatory, ...]:
@@ -356,7 +389,7 @@ def build_spec(
         if not isinstance(rulebook, str):
             problems.add("checks.rulebook", f"must be a rulebook name or a YAML path, found {rulebook!r}")
             rulebook = ChecksConfig.rulebook
-        skip = _str_list(checks_raw.get("skip"), "checks.skip", problems) or ()
+        skip = _skip(checks_raw.get("skip"), problems)
         groups_raw = checks_raw.get("reference_groups") or {}
         if not isinstance(groups_raw, Mapping):
             problems.add("checks.reference_groups", f"must map attribute to group, e.g. {{sex: M}}, found {groups_raw!r}")
@@ -367,6 +400,7 @@ def build_spec(
         checks = ChecksConfig(
             rulebook=rulebook,
             thresholds=_thresholds(checks_raw.get("thresholds"), problems),
+            threshold_notes=_threshold_notes(checks_raw.get("thresholds")),
             skip=skip,
             reference_groups={str(k): canonical_label(v) or "" for k, v in groups_raw.items()},
             intersections=_intersections(checks_raw.get("intersections"), protected, problems),

@@ -120,7 +120,12 @@ class ChecksConfig:
 
     rulebook: str = "ai-act-article-10"
     thresholds: Mapping[str, float] = field(default_factory=dict)
-    skip: tuple[str, ...] = ()
+    threshold_notes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Per overridden threshold, what the spec declares about the change: ``rationale``,
+    ``declared_by``, ``date`` (the mapping form ``{value: 0.9, rationale: ...}``)."""
+    skip: Mapping[str, str | None] = field(default_factory=dict)
+    """Checks not to run, each with the reason given (``None`` when none was given). A skipped
+    check is reported as ``not_assessed``; its requirements cannot pass."""
     reference_groups: Mapping[str, str] = field(default_factory=dict)
     """Reference group per protected attribute for comparisons, e.g. ``{sex: M}``; default:
     the largest group."""
