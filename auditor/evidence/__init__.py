@@ -2,6 +2,7 @@
 
 from auditor.evidence.model import METRIC_NAMES, Finding, Message, Metric, Status, worst
 from auditor.evidence.result import (
+    content_hash,
     SCHEMA_VERSION,
     AuditResult,
     Verification,
@@ -22,6 +23,7 @@ __all__ = [
     "evidence_schema",
     "validate_evidence",
     "Verification",
+    "content_hash",
     "seal",
     "verify_evidence",
     "worst",
