@@ -267,6 +267,19 @@ def _cmd_init(args: argparse.Namespace) -> int:
         data["training"] = "train.parquet"
     roles = {role: _guess(columns, names) for role, names in _ROLE_HINTS.items()}
     protected = [c for c in columns if c.lower() in _PROTECTED_HINTS]
+    bins: dict[str, list[int]] = {}
+    if args.data:  # a raw numeric attribute (an age in years) is banded, never one group per value
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+        from auditor.pipeline import MAX_PROTECTED_VALUES
+
+        for column in list(protected):
+            series = frame[column]
+            if is_numeric_dtype(series) and not is_bool_dtype(series) and series.nunique() > MAX_PROTECTED_VALUES:
+                if column.lower() in ("age", "leeftijd"):
+                    bins[column] = [18, 27, 45, 67]
+                else:
+                    protected.remove(column)
     spec = {
         "system": "system.yaml",
         "data": data,
@@ -277,6 +290,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
             "favourable": 1,
             "protected": protected or ["sex", "age_band"],
             "id": roles["id"],
+            "bins": bins or None,
         },
         "reference": {"file": "reference_population.csv"},
         "checks": {"rulebook": "ai-act-article-10", "thresholds": {"min_group_size": 30, "disparity_ratio": 0.8}},
@@ -287,6 +301,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
         "# Audit spec for auditor (see README: 'The audit spec').\n"
         "# Check every value: the column roles below were guessed from the column names.\n"
         "# favourable: the label value that is good for the person (e.g. 0 when 1 = selected for review).\n"
+        + ("# bins: numeric attributes are grouped into bands (edges); set them to the bands your reference uses.\n"
+           if bins else "")
     )
     from auditor.files import write_atomic
 

@@ -27,7 +27,7 @@ from auditor.reference import JOINT_SEPARATOR, load_reference
 from auditor.rulebook import Rulebook, load_rulebook
 from auditor.sources import Dataset, load_dataset
 from auditor.spec.load import load_spec
-from auditor.spec.model import AuditSpec
+from auditor.spec.model import DATASET_ROLES, AuditSpec
 from auditor.validation.plan import quality_plans
 
 _LIBRARIES = ("auditor", "numpy", "pandas", "pyarrow", "scipy", "jinja2", "pyyaml", "jsonschema")
@@ -77,6 +77,7 @@ def _check_columns(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
         lines = [f"{len(problems)} problems with the columns named in the spec:"] + [f"  {k}: {m}" for k, m in problems]
         raise SpecError("\n".join(lines), file=spec.source_file)
 
+    _check_bands(spec, datasets)
     positive = canonical_label(cols.positive)
     for name, dataset in datasets.items():
         for role, column in (("prediction", cols.prediction), ("target", cols.target)):
@@ -101,6 +102,34 @@ def _check_columns(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
             if cols.score in dataset.frame.columns and not pd.api.types.is_numeric_dtype(dataset.frame[cols.score]):
                 raise DataError(f"columns.score must be numeric in data.{name} (found {dataset.frame[cols.score].dtype})",
                                 source=dataset.source, column=cols.score)
+
+
+MAX_PROTECTED_VALUES = 20
+"""A numeric protected attribute with more distinct values than this must be banded (``columns.bins``)."""
+
+
+def _check_bands(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
+    """Banded columns are numeric; a numeric protected attribute with many values is banded."""
+    cols = spec.columns
+    for name, dataset in datasets.items():
+        frame = dataset.frame
+        for column in cols.bins:
+            if column in frame.columns and (not pd.api.types.is_numeric_dtype(frame[column])
+                                            or pd.api.types.is_bool_dtype(frame[column])):
+                raise DataError(f"columns.bins bands {column!r}, but in data.{name} it is not numeric ({frame[column].dtype}); "
+                                "band only numeric columns, or remove it from columns.bins", source=dataset.source, column=column)
+        for column in cols.protected:
+            if column in cols.bins or column not in frame.columns:
+                continue
+            series = frame[column]
+            if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+                distinct = series.nunique(dropna=True)
+                if distinct > MAX_PROTECTED_VALUES:
+                    low, high = series.min(), series.max()
+                    raise SpecError(
+                        f"{column!r} is numeric with {distinct} distinct values in data.{name} ({low}-{high}): one group per "
+                        f"value is not a group. Band it, e.g. columns.bins: {{{column}: [18, 27, 45, 67]}} for an age, and "
+                        "give the reference population per band", key="columns.protected", file=spec.source_file)
 
 
 def _spec_sha256(spec: AuditSpec) -> str:
@@ -163,12 +192,19 @@ def _requirements(rulebook: Rulebook, findings: list[Finding]) -> list[dict[str,
     requirement part of whose evidence is missing never passes.
     """
     out = []
+    audited = {f.dataset for f in findings if f.dataset}
     for rid, requirement in rulebook.requirements.items():
         checks = [cid for cid, reqs in rulebook.checks.items() if rid in reqs]
         mine = [f for f in findings if f.check in checks]
+        stand_in: list[str] = []
+        if requirement.datasets:
+            if audited & set(requirement.datasets):  # only the data the requirement is about
+                mine = [f for f in mine if f.dataset is None or f.dataset in requirement.datasets]
+            else:  # none of it was audited: say which data stood in
+                stand_in = sorted({f.dataset for f in mine if f.dataset}, key=DATASET_ROLES.index)
         status = worst(f.status for f in mine) if mine else Status.NOT_APPLICABLE
         out.append({**requirement.to_dict(), "status": status.value, "checks": checks, "findings": [f.id for f in mine],
-                    "not_assessed": [f.id for f in mine if f.status == Status.NOT_ASSESSED]})
+                    "not_assessed": [f.id for f in mine if f.status == Status.NOT_ASSESSED], "stand_in": stand_in})
     return out
 
 

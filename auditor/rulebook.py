@@ -29,6 +29,10 @@ class Requirement:
     article: str
     title: Mapping[str, str]
     algoritmekader: tuple[str, ...]
+    datasets: tuple[str, ...] = ()
+    """The data the requirement is about (e.g. ``production`` for the deployer's input data,
+    Art. 26(4)); empty = every dataset. When none of them is audited, the other datasets stand
+    in and the roll-up says which."""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -37,7 +41,8 @@ class Requirement:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
-        return {"id": self.id, "article": self.article, "title": dict(self.title), "algoritmekader": list(self.algoritmekader)}
+        return {"id": self.id, "article": self.article, "title": dict(self.title), "algoritmekader": list(self.algoritmekader),
+                "datasets": list(self.datasets)}
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,7 @@ def load_rulebook(
             article=str(_field(body, "article", f"requirements.{rid}", path)),
             title=_text(body.get("title"), f"requirements.{rid}.title", path),
             algoritmekader=tuple(body.get("algoritmekader") or ()),
+            datasets=_datasets(body.get("datasets"), f"requirements.{rid}.datasets", path),
         )
 
     overrides = dict(overrides or {})
@@ -249,6 +255,16 @@ def load_rulebook(
         sha256=sha256,
         shipped_sha256=shipped_sha256,
     )
+
+
+def _datasets(value: Any, key: str, path: Path) -> tuple[str, ...]:
+    from auditor.spec.model import DATASET_ROLES
+
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(v in DATASET_ROLES for v in value):
+        raise SpecError(f"must list datasets among {', '.join(DATASET_ROLES)}, found {value!r}", key=key, file=path)
+    return tuple(value)
 
 
 def _plain(value: Any) -> str | None:

@@ -219,3 +219,84 @@ def test_intersection_coverage_is_not_judged_against_a_share_threshold() -> None
     # The 30-row minimum used to be printed as a share: "Threshold: 3,000%" / "Drempel: 3.000%".
     assert "3,000%" not in result.to_html(language="en")
     assert "3.000%" not in result.to_html(language="nl")
+
+
+# -- numeric protected attributes -------------------------------------------------------------
+
+
+def aged(n: int = 3000, seed: int = 4) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"age": rng.integers(16, 90, n).astype(float), "label": rng.integers(0, 2, n),
+                         "predicted": rng.integers(0, 2, n)})
+
+
+def test_a_raw_numeric_protected_attribute_is_refused_unless_banded() -> None:
+    frame = aged()
+    columns = {"target": "label", "prediction": "predicted", "protected": ["age"], "favourable": 0}
+    with pytest.raises(auditor.SpecError, match=r"columns\.protected: 'age' is numeric with 74 distinct values.*columns\.bins"):
+        auditor.audit({"data": {"test": frame}, "columns": columns})
+    frame.loc[:9, "age"] = np.nan
+    result = auditor.audit({"data": {"test": frame}, "columns": {**columns, "bins": {"age": [18, 27, 45, 67]}}}, now=NOW)
+    finding = next(f for f in result.findings if f.id == "bias.selection_rate/test/age")
+    got = {m.group["age"]: m.n for m in finding.metrics if m.name == "selection_rate"}
+    bands = pd.cut(frame["age"], [-np.inf, 18, 27, 45, 67, np.inf], right=False,
+                   labels=["<18", "18-26", "27-44", "45-66", "67+"]).value_counts()
+    assert got.pop(None) == 10  # missing ages stay missing (their own group), never a band
+    assert got == {k: int(v) for k, v in bands.items()}
+    summary = next(c for c in result.evidence["datasets"][0]["column_summaries"] if c["name"] == "age")
+    assert summary["kind"] == "categorical" and summary["n_missing"] == 10
+
+
+def test_bins_must_be_increasing_numbers_on_a_numeric_column() -> None:
+    columns = {"target": "label", "prediction": "predicted", "protected": ["age"]}
+    with pytest.raises(auditor.SpecError, match=r"columns\.bins\.age: must be a list of increasing numbers"):
+        auditor.audit({"data": {"test": aged()}, "columns": {**columns, "bins": {"age": [45, 18]}}})
+    frame = aged().assign(age=lambda f: f["age"].astype(str))
+    with pytest.raises(auditor.DataError, match=r"columns\.bins bands 'age', but in data\.test it is not numeric"):
+        auditor.audit({"data": {"test": frame}, "columns": {**columns, "bins": {"age": [18, 27]}}})
+
+
+def test_init_bands_a_raw_age_instead_of_proposing_one_group_per_year(tmp_path: Path) -> None:
+    from auditor.cli import main
+
+    data = tmp_path / "train.csv"
+    aged().assign(sex="F").to_csv(data, index=False)
+    assert main(["init", str(tmp_path / "audit.yaml"), "--data", str(data)]) == 0
+    written = yaml.safe_load((tmp_path / "audit.yaml").read_text(encoding="utf-8"))
+    assert written["columns"]["protected"] == ["age", "sex"]
+    assert written["columns"]["bins"] == {"age": [18, 27, 45, 67]}
+
+
+# -- inventory and deployer data --------------------------------------------------------------
+
+
+def test_inventory_skips_files_that_are_not_system_descriptions(capsys: pytest.CaptureFixture[str]) -> None:
+    from auditor.cli import main
+
+    assert main(["inventory", str(SAMPLE)]) == 0
+    captured = capsys.readouterr()
+    assert "skipped" in captured.err and "audit.yaml: an audit spec" in captured.err
+    assert "Bijstand heronderzoek-prioritering" in captured.out
+
+
+def test_deployer_requirement_uses_production_data_or_says_what_stood_in() -> None:
+    rng = np.random.default_rng(8)
+    n = 2000
+    good = pd.DataFrame({"sex": rng.choice(["F", "M"], n), "label": rng.integers(0, 2, n), "predicted": rng.integers(0, 2, n)})
+    skewed = good.assign(sex=rng.choice(["F", "M"], n, p=[0.2, 0.8]))
+    reference = pd.DataFrame({"attribute": ["sex", "sex"], "category": ["F", "M"], "share": [0.5, 0.5]})
+    columns = {"target": "label", "prediction": "predicted", "protected": ["sex"], "favourable": 0}
+    only_test = auditor.audit({"data": {"test": skewed}, "columns": columns, "reference": {"file": reference}}, now=NOW)
+    art26 = requirement(only_test, "art26_4")
+    assert art26["status"] == "fail" and art26["stand_in"] == ["test"]
+    assert "the test data stood in" in only_test.to_html(language="en")
+    with_production = auditor.audit({"data": {"test": skewed, "production": good}, "columns": columns,
+                                     "reference": {"file": reference}}, now=NOW)
+    art26 = requirement(with_production, "art26_4")
+    assert art26["stand_in"] == []
+    # The test data's skew against the population is the provider's (10(4)), not the deployer's input data's.
+    assert "representativeness.reference_population/test/sex" not in art26["findings"]
+    assert "representativeness.reference_population/production/sex" in art26["findings"]
+    datasets = {f["id"]: f["dataset"] for f in with_production.evidence["findings"]}
+    assert {datasets[i] for i in art26["findings"]} <= {None, "production"}
+    assert requirement(with_production, "art10_4")["status"] == "fail"  # the provider's test data are skewed

@@ -7,13 +7,15 @@ single integer per row, and ``np.bincount`` counts the cells. No per-row Python.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from auditor.engines.associations import feature_table
+from auditor.engines.bins import apply_bins
 from auditor.engines.digests import apply_missing_values, compute_digests
 from auditor.engines.profile import (
     COUNT,
@@ -53,6 +55,9 @@ class ProfilePlan:
     quality: QualityPlan | None = None
     """Row-level quality work of the same pass: missing-value codes, rules, validators (see
     :mod:`auditor.engines.digests`)."""
+    bins: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    """Numeric columns banded before anything else is computed (``columns.bins``), so every
+    statistic, group and check sees the bands (:func:`apply_bins`)."""
 
     @classmethod
     def for_columns(cls, columns: Columns, present: list[str] | pd.Index) -> ProfilePlan:
@@ -75,6 +80,7 @@ class ProfilePlan:
             id=keep(columns.id),
             selection=keep(columns.selection),
             features=features,
+            bins={c: edges for c, edges in columns.bins.items() if c in have},
         )
 
     @property
@@ -288,6 +294,8 @@ def profile_frame(frame: pd.DataFrame, *, dataset: str, plan: ProfilePlan) -> Pr
     plan
         Which columns play which role (see :meth:`ProfilePlan.for_columns`).
     """
+    if plan.bins:
+        frame = apply_bins(frame, plan.bins, dataset=dataset)
     treated: dict[str, dict[str, int]] = {}
     if plan.quality is not None and plan.quality.missing_values:
         frame, treated = apply_missing_values(frame, plan.quality.missing_values)

@@ -479,6 +479,7 @@ class _Report:
                 "title": self.requirement_title(requirement),
                 "urns": requirement.get("algoritmekader") or [],
                 "status": requirement["status"],
+                "stand_in": self.stand_in(requirement),
                 "counts": _counts([f["status"] for f in mine]),
                 "checks": checks,
                 "governance": self.governance_for(requirement),
@@ -546,10 +547,19 @@ class _Report:
             }
         return out
 
+    def stand_in(self, requirement: Mapping[str, Any]) -> str:
+        """``the test data stood in for the production data`` when the requirement's own data were not audited."""
+        used = requirement.get("stand_in") or []
+        if not used:
+            return ""
+        names = ", ".join(self.dataset(d) for d in used)
+        meant = ", ".join(self.dataset(d) for d in requirement.get("datasets") or [])
+        return str(self.t("report.first.stand_in", used=names, meant=meant))
+
     def verdicts(self) -> list[dict[str, Any]]:
         return [
             {"anchor": self.req_anchor[r["id"]], "article": self.tr.cite(r["article"]), "title": self.requirement_title(r),
-             "urns": r.get("algoritmekader") or [], "status": r["status"],
+             "urns": r.get("algoritmekader") or [], "status": r["status"], "stand_in": self.stand_in(r),
              "counts": _counts([self.by_id[fid]["status"] for fid in r.get("findings", []) if fid in self.by_id])}
             for r in self.requirements
         ]
@@ -583,7 +593,9 @@ class _Report:
                              "reason": self.t(f"report.first.required_reason.{gap['reason']}")})
         changed = [th for th in (self.threshold(n) for n in self.thresholds) if th and th["changes"]]
         rulebook = self.ev.get("rulebook") or {}
-        return {"skipped": skipped, "not_assessed": not_assessed, "required": required, "changed": changed,
+        stand_in = [{"anchor": self.req_anchor[r["id"]], "article": self.tr.cite(r["article"]), "text": self.stand_in(r)}
+                    for r in self.requirements if r.get("stand_in")]
+        return {"skipped": skipped, "not_assessed": not_assessed, "required": required, "changed": changed, "stand_in": stand_in,
                 "rulebook_modified": bool(rulebook.get("modified")),
                 "shortcomings": sum(1 for f in self.findings if f["status"] in _GAP_STATUSES)}
 

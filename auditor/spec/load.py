@@ -33,7 +33,7 @@ from auditor.spec.quality import parse_quality
 
 _TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance", "quality")
 _COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "protected", "features", "id", "selection",
-                "label_source")
+                "label_source", "bins")
 LABEL_SOURCES = ("selected_cases", "random_sample", "all_cases", "mixed")
 _SOURCE_KEYS = ("path", "file", "format", "delimiter", "encoding", "header", "names")
 _CHECK_KEYS = ("rulebook", "thresholds", "skip", "reference_groups", "intersections")
@@ -194,6 +194,25 @@ def _threshold_notes(value: Any) -> dict[str, dict[str, str]]:
             for name, body in value.items() if isinstance(body, Mapping)}
 
 
+def _bins(value: Any, problems: _Problems) -> dict[str, tuple[float, ...]]:
+    """``columns.bins``: per numeric column, one or more increasing band edges, e.g. ``{age: [18, 27, 45, 67]}``."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        problems.add("columns.bins", f"must map a numeric column to its band edges, e.g. {{age: [18, 27, 45, 67]}}, found {value!r}")
+        return {}
+    out: dict[str, tuple[float, ...]] = {}
+    for column, edges in value.items():
+        ok = (isinstance(edges, list | tuple) and edges
+              and all(isinstance(e, int | float) and not isinstance(e, bool) for e in edges))
+        if not ok or any(b <= a for a, b in zip(edges, edges[1:])):
+            problems.add(f"columns.bins.{column}", f"must be a list of increasing numbers (band edges), e.g. [18, 27, 45, 67], "
+                                                   f"found {edges!r}")
+            continue
+        out[str(column)] = tuple(edges)
+    return out
+
+
 def _skip(value: Any, problems: _Problems) -> dict[str, str | None]:
     """``checks.skip``: a list of check ids, or a mapping of check id to the reason for skipping it."""
     if value is None:
@@ -352,6 +371,7 @@ def build_spec(
         id=_optional_str(cols_raw, "id", "columns", problems),
         selection=_optional_str(cols_raw, "selection", "columns", problems),
         label_source=_label_source(cols_raw.get("label_source"), problems),
+        bins=_bins(cols_raw.get("bins"), problems),
     )
     if columns.target is not None and columns.target in protected:
         problems.add("columns.protected", f"lists the target column {columns.target!r}; a label is not a group")
