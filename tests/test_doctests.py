@@ -9,6 +9,7 @@ import pytest
 
 MODULES = [
     "auditor.checks.rates",
+    "auditor.engines.bins",
     "auditor.engines.profile",
     "auditor.evidence.result",
     "auditor.pipeline",

@@ -36,8 +36,8 @@ class Item:
 def not_a_system_description(file: Path) -> str | None:
     """Why a YAML file in an inventory folder is not a system description, or ``None`` if it is one.
 
-    A system description is a mapping with ``ai_act_profile`` (a system card) or with at least two
-    of the required facts (``role``, ``kind``, ...). Files of another kind — an audit spec
+    A system description is a mapping with ``ai_act_profile`` (a system card) or with any of the
+    required facts (``name``, ``role``, ``kind``, ...). Files of another kind — an audit spec
     (``data:``, ``columns:``), a rulebook (``requirements:``, ``thresholds:``) — are skipped with a
     note; a file that cannot be read is not skipped, so its error is reported.
     """
@@ -47,7 +47,7 @@ def not_a_system_description(file: Path) -> str | None:
         return None
     if not isinstance(raw, dict):
         return None
-    if "ai_act_profile" in raw or len(set(REQUIRED[1:]) & set(raw)) >= 2:
+    if "ai_act_profile" in raw or set(REQUIRED) & set(raw):
         return None
     if {"data", "columns"} & set(raw):
         return "an audit spec (data:, columns:), not a system description"

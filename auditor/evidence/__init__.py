@@ -2,10 +2,10 @@
 
 from auditor.evidence.model import METRIC_NAMES, Finding, Message, Metric, Status, worst
 from auditor.evidence.result import (
-    content_hash,
     SCHEMA_VERSION,
     AuditResult,
     Verification,
+    content_hash,
     evidence_schema,
     seal,
     validate_evidence,
