@@ -1,6 +1,7 @@
 """The ``auditor`` command: a thin shell over the library.
 
-Sub-commands: ``audit``, ``render``, ``verify``, ``export``, ``explain``, ``init``, ``classify``, ``inventory``.
+Sub-commands: ``audit``, ``render``, ``export``, ``explain``, ``init``, ``classify``, ``inventory``, ``reference``,
+``monitor``, ``history``, ``verify``.
 Exit codes are in :mod:`auditor.exitcodes`; usage and input errors print one message naming the
 file, key or column and what to do, and exit 2 — never a traceback (set ``AUDITOR_DEBUG=1`` to
 see one for a bug report).
@@ -223,8 +224,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         did = f"; did you mean {hint[0]!r}?" if hint else ""
         raise SpecError(f"unknown check {args.check!r}{did} (known: {', '.join(sorted(checks))})")
     tr = Translator(args.lang)
-    rulebook = load_rulebook("ai-act-article-10", checks=checks)
     check = checks[args.check]
+    rulebook = load_rulebook("ai-act-monitoring" if check.family == "drift" else "ai-act-article-10", checks=checks)
     def say(key: str) -> str:  # catalogue texts are HTML-safe markup; the terminal wants plain text
         return html.unescape(str(tr.text(key)))
 
@@ -403,6 +404,9 @@ def build_parser() -> argparse.ArgumentParser:
     from auditor.classification.cli import add_commands
 
     add_commands(sub)
+    from auditor.monitoring.cli import add_commands as add_monitoring_commands
+
+    add_monitoring_commands(sub)
     return parser
 
 

@@ -11,6 +11,8 @@ import yaml
 
 from auditor.errors import AuditorError, SpecError
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def _umask() -> int:
     mask = os.umask(0)
@@ -72,7 +74,7 @@ def read_yaml(path: Path, *, what: str) -> Any:
     except OSError as exc:
         raise SpecError(f"cannot be read: {exc.strerror}", file=path) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - the safe loader, in C when libyaml is there
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

@@ -198,18 +198,31 @@ def test_without_favourable_the_largest_group_is_the_reference_and_a_configured_
 
 
 def test_required_checks_without_an_implementation_follow_the_registry() -> None:
+    from auditor.checks import registry
+    from auditor.pipeline import _required_gaps
+    from auditor.rulebook import load_rulebook
+
     result = auditor.audit(SAMPLE / "audit.yaml", now=NOW)
     gaps = result.evidence["required_gaps"]
-    assert {"check": "drift.*", "reason": "no_implementation"} in gaps
     assert any(g["check"] == "quality.validity_expectations" and g["reason"] == "skipped" for g in gaps)
+    assert any(g["check"] == "bias.feedback_loop" and g["reason"] == "not_assessed" for g in gaps)
+    checks = registry()
+    drift = sorted(cid for cid, c in checks.items() if c.family == "drift")
+    rulebook = load_rulebook("ai-act-article-10", checks=checks)
+    # Every drift check the registry holds and the rulebook does not run is a gap of its own ...
+    assert sorted(g["check"] for g in gaps if g.get("required_as") == "drift.*" and g["reason"] == "not_in_rulebook") == \
+        sorted(c for c in drift if c not in rulebook.checks)
+    # ... and a required family with no check at all is "no implementation".
+    classification = {"required_checks": ["fairness.*", "bias.selection_rate", "bias.no_such_check"]}
+    assert _required_gaps(classification, rulebook, checks, []) == [
+        {"check": "fairness.*", "reason": "no_implementation"}, {"check": "bias.no_such_check", "reason": "no_implementation"}]
 
-    def drift(ctx: object) -> list:
+    def drift_check(ctx: object) -> list:
         return []
 
-    extra = auditor.audit(SAMPLE / "audit.yaml", now=NOW, extra_checks=(Check("drift.psi", "drift", drift),))
-    gaps = extra.evidence["required_gaps"]
-    assert {"check": "drift.*", "reason": "no_implementation"} not in gaps
-    assert {"check": "drift.psi", "reason": "not_in_rulebook", "required_as": "drift.*"} in gaps
+    extra = {**checks, "fairness.demo": Check("fairness.demo", "fairness", drift_check)}
+    assert _required_gaps(classification, rulebook, extra, [])[0] == {
+        "check": "fairness.demo", "reason": "not_in_rulebook", "required_as": "fairness.*"}
 
 
 def test_intersection_coverage_is_not_judged_against_a_share_threshold() -> None:

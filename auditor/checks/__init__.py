@@ -39,11 +39,13 @@ def registry(extra: Iterable[Check] = ()) -> Mapping[str, Check]:
         uniqueness,
         validity,
     )
+    from auditor.monitoring import checks as drift
 
     out: dict[str, Check] = {}
     for check in (*completeness.CHECKS, *representativeness.CHECKS, *bias.CHECKS, *proxies.CHECKS, *feedback.CHECKS,
                   *mitigation.CHECKS, *performance.CHECKS, *validity.CHECKS, *uniqueness.CHECKS, *consistency.CHECKS,
-                  *plausibility.CHECKS, *timeliness.CHECKS, *split.CHECKS, *sufficiency.CHECKS, *governance.CHECKS, *extra):
+                  *plausibility.CHECKS, *timeliness.CHECKS, *split.CHECKS, *sufficiency.CHECKS, *governance.CHECKS, *drift.CHECKS,
+                  *extra):
         if check.id in out:
             raise ValueError(f"duplicate check id {check.id!r}")
         out[check.id] = check

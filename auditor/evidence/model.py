@@ -101,6 +101,12 @@ METRIC_NAMES: frozenset[str] = frozenset(
         "shared_id_rate",
         "single_feature_auc",
         "ci_half_width",
+        "mean_shift_sd",
+        "jensen_shannon_distance",
+        "ks_statistic",
+        "wasserstein_distance_sd",
+        "cusum",
+        "batch_gap_days",
     }
 )
 """The documented metric vocabulary. Comparisons are ``<metric>_ratio`` / ``<metric>_difference``."""

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import copy
 import difflib
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from auditor.engines.profile import canonical_label
 from auditor.errors import SpecError
 from auditor.files import read_yaml
+from auditor.profile.labels import canonical_label
 from auditor.spec.governance import check_governance
 from auditor.spec.model import (
     DATASET_ROLES,
@@ -29,9 +28,10 @@ from auditor.spec.model import (
     ReportConfig,
     Signatory,
 )
+from auditor.spec.monitoring import parse_monitoring
 from auditor.spec.quality import parse_quality
 
-_TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance", "quality")
+_TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance", "quality", "monitoring")
 _COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "protected", "features", "id", "selection",
                 "label_source", "bins")
 LABEL_SOURCES = ("selected_cases", "random_sample", "all_cases", "mixed")
@@ -76,9 +76,15 @@ class _Problems:
         raise error
 
 
+def _is_frame(value: Any) -> bool:
+    """Whether ``value`` is a pandas DataFrame (without loading pandas: a caller who made one has)."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(value, pandas.DataFrame)
+
+
 def _json_safe(value: Any) -> Any:
     """The spec as given, with DataFrames replaced by a description (for hashing)."""
-    if isinstance(value, pd.DataFrame):
+    if _is_frame(value):
         return f"<DataFrame {value.shape[0]}x{value.shape[1]}>"
     if isinstance(value, Mapping):
         return {str(k): _json_safe(v) for k, v in value.items()}
@@ -131,7 +137,7 @@ def _resolve(value: Any, base_dir: Path) -> Path:
 
 def _source(name: str, value: Any, base_dir: Path, problems: _Problems) -> DataSource | None:
     key = f"data.{name}"
-    if isinstance(value, pd.DataFrame):
+    if _is_frame(value):
         return DataSource(name=name, frame=value)
     if isinstance(value, str | Path):
         return DataSource(name=name, path=_resolve(value, base_dir))
@@ -380,7 +386,7 @@ def build_spec(
 
     reference: Reference | None = None
     ref_raw = raw.get("reference")
-    if isinstance(ref_raw, pd.DataFrame):
+    if _is_frame(ref_raw):
         reference = Reference(frame=ref_raw)
     elif isinstance(ref_raw, str | Path):
         reference = Reference(path=_resolve(ref_raw, base))
@@ -388,7 +394,7 @@ def build_spec(
         problems.unknown_keys(ref_raw, _REFERENCE_KEYS, "reference")
         file = ref_raw.get("file")
         setting = _setting(ref_raw.get("setting"), problems)
-        if isinstance(file, pd.DataFrame):
+        if _is_frame(file):
             reference = Reference(frame=file, setting=setting)
         elif isinstance(file, str | Path):
             reference = Reference(path=_resolve(file, base), setting=setting)
@@ -456,6 +462,7 @@ def build_spec(
         governance = {}
     check_governance(governance, problems)
     quality = parse_quality(raw.get("quality"), base, problems)
+    monitoring = parse_monitoring(raw.get("monitoring"), base, problems)
 
     problems.raise_if_any()
     return AuditSpec(
@@ -467,6 +474,7 @@ def build_spec(
         report=report,
         governance=governance,
         quality=quality,
+        monitoring=monitoring,
         source_file=source_file,
         base_dir=base,
         raw=_json_safe(raw),

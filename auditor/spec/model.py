@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
-
+from auditor.spec.monitoring import MonitoringSpec
 from auditor.spec.quality import QualitySpec
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATASET_ROLES: tuple[str, ...] = ("training", "validation", "test", "production")
 """Names of the datasets an audit may have, in the order they are reported."""
@@ -175,6 +177,9 @@ class AuditSpec:
     quality
         What the data must look like: rules, missing-value codes, validators, date column
         (:class:`~auditor.spec.quality.QualitySpec`).
+    monitoring
+        Scheduled monitoring runs: the frozen reference, the run history, their thresholds
+        (:class:`~auditor.spec.monitoring.MonitoringSpec`).
     source_file
         The spec file, if the spec was read from one.
     base_dir
@@ -192,6 +197,7 @@ class AuditSpec:
     report: ReportConfig = field(default_factory=ReportConfig)
     governance: Mapping[str, Any] = field(default_factory=dict)
     quality: QualitySpec = field(default_factory=QualitySpec)
+    monitoring: MonitoringSpec = field(default_factory=MonitoringSpec)
     source_file: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)

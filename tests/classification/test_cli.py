@@ -33,7 +33,7 @@ def test_text_verdict_in_english(capsys: pytest.CaptureFixture[str]) -> None:
 def test_text_verdict_in_dutch_uses_the_official_terms(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["classify", BENEFITS, "--lang", "nl", "--as-of", "2026-11-22"]) == 0
     out = capsys.readouterr().out
-    assert "Categorie:               Hoog-risico-AI-systeem (art. 6, lid 2, toepassing uit bijlage III)" in out
+    assert "Categorie:               AI-systeem met een hoog risico (art. 6, lid 2, toepassing uit bijlage III)" in out
     assert "Rollen:                  aanbieder, gebruiksverantwoordelijke" in out
     assert "art. 6(2), bijlage III: Het beoogde gebruik staat in bijlage III, punt 5(a)." in out
     assert "geldt sinds 2025-02-02" in out and "Beoordeling van de gevolgen voor de grondrechten" in out
