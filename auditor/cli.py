@@ -42,7 +42,7 @@ def _print_summary(result: object, paths: dict[str, Path], out: TextIO) -> None:
     shown = ", ".join(f"{k} {v}" for k, v in summary.items() if v)
     print(f"auditor: {len(result.findings)} findings ({shown})", file=out)
     for finding in result.findings:
-        if finding.status in (Status.FAIL, Status.WARN, Status.ERROR, Status.INSUFFICIENT_EVIDENCE):
+        if finding.status in (Status.FAIL, Status.WARN, Status.ERROR, Status.INSUFFICIENT_EVIDENCE, Status.NOT_ASSESSED):
             print(f"  {finding.status.value:<22} {finding.id}", file=out)
     print(f"report:   {paths['report']}", file=out)
     print(f"evidence: {paths['evidence']}", file=out)
