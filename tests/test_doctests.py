@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "auditor.checks.rates",
     "auditor.engines.base",
+    "auditor.engines.bins",
     "auditor.engines.profile",
     "auditor.evidence.result",
     "auditor.pipeline",

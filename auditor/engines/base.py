@@ -236,6 +236,9 @@ class ProfilePlan:
     types: Mapping[str, LogicalType] = field(default_factory=dict)
     """Logical type per column, decided once for the whole dataset (:func:`logical_types`); a
     column not listed gets the type of its values in the chunk at hand."""
+    bins: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    """Numeric columns banded at the start of profiling (``columns.bins``), in every part, so
+    every statistic, group and check sees the bands (:func:`auditor.engines.bins.apply_bins`)."""
 
     @classmethod
     def for_columns(cls, columns: Columns, present: Sequence[str] | pd.Index) -> ProfilePlan:
@@ -258,6 +261,7 @@ class ProfilePlan:
             id=keep(columns.id),
             selection=keep(columns.selection),
             features=features,
+            bins={c: edges for c, edges in columns.bins.items() if c in have},
         )
 
     @property

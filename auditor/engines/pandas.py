@@ -7,6 +7,7 @@ single integer per row, and ``np.bincount`` counts the cells. No per-row Python.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 
 from auditor.engines.associations import FeatureCodes, NumericView, feature_codes, feature_table, numeric_view
 from auditor.engines.base import KIND_OF, ColumnKind, DatasetHandle, LogicalType, ProfilePlan, Schema, register_engine
+from auditor.engines.bins import apply_bins
 from auditor.engines.digests import apply_missing_values, compute_digests
 from auditor.engines.profile import (
     COUNT,
@@ -368,6 +370,9 @@ def profile_frame(frame: pd.DataFrame, *, dataset: str, plan: ProfilePlan) -> Pr
     treated: dict[str, dict[str, int]] = {}
     if plan.quality is not None and plan.quality.missing_values:
         frame, treated = apply_missing_values(frame, plan.quality.missing_values)
+    if plan.bins:  # bands first (after missing-value codes), so every statistic sees them
+        frame = apply_bins(frame, plan.bins, dataset=dataset)
+        plan = replace(plan, types={**plan.types, **dict.fromkeys(plan.bins, "string")})
     encoded = _Pass(frame, plan)
     counted = plan.features + ((plan.selection,) if plan.selection else ())
     na_per_row = encoded.na.sum(axis=1)
