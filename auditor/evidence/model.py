@@ -37,20 +37,24 @@ class Status(StrEnum):
     INSUFFICIENT_EVIDENCE = "insufficient_evidence"
     NOT_APPLICABLE = "not_applicable"
     ERROR = "error"
+    NOT_ASSESSED = "not_assessed"
+    """Required but not examined: the check was skipped, an input it needs is missing, or no
+    implementation exists. A gap in the evidence, never a pass."""
 
 
 _SEVERITY = {
     Status.NOT_APPLICABLE: 0,
     Status.PASS: 1,
-    Status.INSUFFICIENT_EVIDENCE: 2,
-    Status.WARN: 3,
-    Status.FAIL: 4,
-    Status.ERROR: 5,
+    Status.NOT_ASSESSED: 2,
+    Status.INSUFFICIENT_EVIDENCE: 3,
+    Status.WARN: 4,
+    Status.FAIL: 5,
+    Status.ERROR: 6,
 }
 
 
 def worst(statuses: Iterable[Status]) -> Status:
-    """The most serious status (error > fail > warn > insufficient > pass > not applicable)."""
+    """The most serious status (error > fail > warn > insufficient > not assessed > pass > not applicable)."""
     found = list(statuses)
     return max(found, key=_SEVERITY.__getitem__) if found else Status.NOT_APPLICABLE
 
@@ -211,7 +215,14 @@ class Metric:
             raise ValueError(f"undefined reason {self.undefined!r} is not in UNDEFINED")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form; empty fields are left out; no value comes with its reason."""
+        """JSON-serialisable form; empty fields are left out; no value comes with its reason.
+
+        Returns
+        -------
+        dict
+            The metric as it appears in ``evidence.json``; non-finite numbers become ``None``, and
+            a ``None`` value carries ``undefined`` (a reason from :data:`UNDEFINED`).
+        """
         value = _clean(self.value)
         out: dict[str, Any] = {"name": self.name, "value": value}
         if value is None:
@@ -285,7 +296,13 @@ class Finding:
     artefacts: tuple[Artefact, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form (``artefacts`` only when there are any)."""
+        """JSON-serialisable form (``artefacts`` only when there are any).
+
+        Returns
+        -------
+        dict
+            The finding as it appears in ``evidence.json``.
+        """
         out = {
             "id": self.id,
             "check": self.check,
