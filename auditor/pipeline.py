@@ -18,7 +18,7 @@ from auditor.checks import Check, CheckContext, registry
 from auditor.checks.governance import datasheet
 from auditor.engines.base import DatasetHandle, Engine, ProfilePlan, get_engine, logical_types
 from auditor.engines.profile import Profile, canonical_label
-from auditor.errors import DataError, SpecError
+from auditor.errors import DataError, EngineError, SpecError
 from auditor.evidence.model import Finding, Message, Status, worst
 from auditor.evidence.result import SCHEMA_VERSION, AuditResult
 from auditor.reference import JOINT_SEPARATOR, load_reference
@@ -108,8 +108,17 @@ def _check_decisions(spec: AuditSpec, datasets: Mapping[str, DatasetHandle], pro
 
 
 def _engine_for(spec: AuditSpec, source: DataSource) -> Engine:
-    """The engine that reads ``source`` (the pandas engine unless the spec chooses another)."""
-    return get_engine("pandas")
+    """The engine that reads ``source``: the spec's ``engine:``, or for ``auto`` the rule of
+    :func:`auditor.engines.duckdb.auto_engine` (Spark frames and tables to Spark, large files to DuckDB)."""
+    name = spec.engine
+    if name == "auto":
+        from auditor.engines.duckdb import auto_engine
+
+        name = auto_engine(source)
+    try:
+        return get_engine(name)
+    except KeyError as exc:
+        raise EngineError(str(exc.args[0]) if exc.args else f"engine {name!r} is not available") from None
 
 
 def _spec_sha256(spec: AuditSpec) -> str:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def test_import_loads_no_heavy_library() -> None:
     code = (
@@ -16,6 +18,27 @@ def test_import_loads_no_heavy_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_full_sample_audit_runs_without_fairlearn(tmp_path: Path) -> None:
+    # fairlearn is only a test extra (the trusted implementation the tests compare with): the
+    # audit and its report must neither import it nor need it, as after a plain `pip install .`.
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.partition('.')[0] == 'fairlearn':\n"
+        "            raise ImportError('fairlearn is blocked: auditor must not need it')\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import auditor\n"
+        f"result = auditor.audit({str(ROOT / 'sample_data/benefits/audit.yaml')!r})\n"
+        f"result.save({str(tmp_path)!r})\n"
+        "print(len(result.findings), result.exit_code, [m for m in sys.modules if m.startswith('fairlearn')])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    findings, exit_code, loaded = out.stdout.split(" ", 2)
+    assert int(findings) > 50 and exit_code == "1" and loaded.strip() == "[]", out.stderr
+    assert (tmp_path / "report.html").is_file() and (tmp_path / "evidence.json").is_file()
 
 
 def test_cli_help_loads_no_heavy_library() -> None:

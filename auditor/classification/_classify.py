@@ -39,7 +39,13 @@ class PathStep:
     conclusion: Text
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the step as JSON-compatible data."""
+        """Return the step as JSON-compatible data.
+
+        Returns
+        -------
+        dict
+            ``step``, ``article``, ``facts`` and the ``conclusion`` in each language.
+        """
         return {
             "step": self.step,
             "article": self.article,
@@ -85,7 +91,13 @@ class Obligation:
     checks: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the obligation as JSON-compatible data."""
+        """Return the obligation as JSON-compatible data.
+
+        Returns
+        -------
+        dict
+            Its fields, dates as ISO text and texts as ``{"en": ..., "nl": ...}``.
+        """
         return {
             "id": self.id,
             "article": self.article,
