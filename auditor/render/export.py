@@ -25,7 +25,7 @@ evidence status                             card state       why
 ``warn``, ``insufficient_evidence``         ``in progress``  evidence incomplete or inconclusive
 ``fail``, ``error``                         ``in progress``  shortcomings found (or a check could not
                                                              run): work to do before review
-``not_applicable`` (no finding)             ``to do``        this audit produced no evidence for it
+``not_assessed``, ``not_applicable``        ``to do``        this audit produced no evidence for it
 ==========================================  ===============  ==========================================
 
 ``done`` and ``not implemented`` are decisions of people, never set by the tool: when a card
@@ -61,6 +61,7 @@ CARD_STATE: Mapping[str, str] = {
     "insufficient_evidence": "in progress",
     "fail": "in progress",
     "error": "in progress",
+    "not_assessed": "to do",
     "not_applicable": "to do",
 }
 """The system-card state for each evidence status (see the module docstring)."""
@@ -400,4 +401,4 @@ def markdown_summary(evidence: Mapping[str, Any], *, language: str | None = None
     return "\n".join(lines)
 
 
-_SYMBOL = {"pass": "✓", "warn": "!", "fail": "✕", "insufficient_evidence": "?", "not_applicable": "–", "error": "⚠"}
+_SYMBOL = {"pass": "✓", "warn": "!", "fail": "✕", "insufficient_evidence": "?", "not_assessed": "○", "not_applicable": "–", "error": "⚠"}
