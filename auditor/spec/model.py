@@ -23,6 +23,9 @@ DATASET_ROLES: tuple[str, ...] = ("training", "validation", "test", "production"
 
 Language = Literal["en", "nl"]
 
+ENGINES: tuple[str, ...] = ("auto", "pandas", "duckdb", "spark")
+"""Values of ``engine:`` in the spec and ``--engine`` on the command line (see :mod:`auditor.engines`)."""
+
 
 @dataclass(frozen=True)
 class DataSource:
@@ -35,7 +38,8 @@ class DataSource:
     path
         The file, resolved against the spec file's folder; ``None`` for a DataFrame.
     frame
-        The DataFrame given directly in Python; ``None`` for a file.
+        The DataFrame given directly in Python (pandas, or a Spark DataFrame for the Spark
+        engine); ``None`` for a file.
     format
         ``csv`` or ``parquet``; ``None`` means: decide from the file name.
     delimiter, encoding
@@ -47,17 +51,20 @@ class DataSource:
 
     name: str
     path: Path | None = None
-    frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    frame: Any = field(default=None, compare=False, repr=False)
     format: str | None = None
     delimiter: str | None = None
     encoding: str | None = None
     header: bool = True
     names: tuple[str, ...] | None = None
+    table: str | None = None
 
     @property
     def label(self) -> str:
-        """How the source is named in messages: the file path, or ``<DataFrame 'name'>``."""
-        return str(self.path) if self.path is not None else f"<DataFrame {self.name!r}>"
+        """How the source is named in messages: the file path, the table, or ``<DataFrame 'name'>``."""
+        if self.path is not None:
+            return str(self.path)
+        return f"<table {self.table}>" if self.table is not None else f"<DataFrame {self.name!r}>"
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,8 @@ class Columns:
     selection
         Column that says whether an earlier process (a previous model, a rule, a caseworker)
         selected the case for investigation (1/True = selected); for the feedback-loop check.
+    bins
+        Edges to band a numeric column by (a protected attribute such as a raw age); see below.
     label_source
         Where the labels come from: ``selected_cases`` (only cases an earlier process selected
         were investigated and labelled), ``random_sample``, ``all_cases``, or ``mixed``
@@ -103,6 +112,10 @@ class Columns:
     id: str | None = None
     selection: str | None = None
     label_source: str | None = None
+    bins: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    """Numeric columns to group into bands before profiling: the increasing edges per column, e.g.
+    ``{age: (18, 27, 45, 67)}`` gives ``<18``, ``18-26``, ``27-44``, ``45-66``, ``67+``
+    (:func:`auditor.engines.pandas.bin_labels`)."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +135,12 @@ class ChecksConfig:
 
     rulebook: str = "ai-act-article-10"
     thresholds: Mapping[str, float] = field(default_factory=dict)
-    skip: tuple[str, ...] = ()
+    threshold_notes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Per overridden threshold, what the spec declares about the change: ``rationale``,
+    ``declared_by``, ``date`` (the mapping form ``{value: 0.9, rationale: ...}``)."""
+    skip: Mapping[str, str | None] = field(default_factory=dict)
+    """Checks not to run, each with the reason given (``None`` when none was given). A skipped
+    check is reported as ``not_assessed``; its requirements cannot pass."""
     reference_groups: Mapping[str, str] = field(default_factory=dict)
     """Reference group per protected attribute for comparisons, e.g. ``{sex: M}``; default:
     the largest group."""
@@ -166,6 +184,9 @@ class AuditSpec:
     quality
         What the data must look like: rules, missing-value codes, validators, date column
         (:class:`~auditor.spec.quality.QualitySpec`).
+    engine
+        How the data is read and profiled: one of :data:`ENGINES` (``auto`` = pandas for
+        DataFrames and small files, DuckDB for large files, Spark for Spark DataFrames).
     monitoring
         Scheduled monitoring runs: the frozen reference, the run history, their thresholds
         (:class:`~auditor.spec.monitoring.MonitoringSpec`).
@@ -189,6 +210,7 @@ class AuditSpec:
     report: ReportConfig = field(default_factory=ReportConfig)
     governance: Mapping[str, Any] = field(default_factory=dict)
     quality: QualitySpec = field(default_factory=QualitySpec)
+    engine: str = "auto"
     monitoring: MonitoringSpec = field(default_factory=MonitoringSpec)
     source_file: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
