@@ -87,6 +87,9 @@ def _frame(table: Mapping[str, Any] | None) -> pd.DataFrame | None:
     if table is None:
         return None
     columns = list(table["columns"])
+    for row in table["rows"]:
+        if not isinstance(row, list) or len(row) != len(columns) or not all(v is None or isinstance(v, str | int) for v in row):
+            raise ValueError(f"a table row must be {len(columns)} texts, integers or nulls ({', '.join(columns)}); found {row!r:.80}")
     values = list(zip(*table["rows"], strict=True)) if table["rows"] else [() for _ in columns]
     data = {}
     for name, column in zip(columns, values, strict=True):

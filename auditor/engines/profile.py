@@ -357,8 +357,8 @@ class Profile:
         document = read_document(path)
         try:
             return from_document(document, row_evidence_key=row_evidence_key)
-        except ValueError as exc:
-            raise ProfileFormatError(str(exc), source=path) from None
+        except (ValueError, TypeError, KeyError) as exc:  # content the schema leaves to the reader
+            raise ProfileFormatError(f"is not a valid profile: {exc}", source=path) from None
 
     def keyed(self, key: bytes) -> Profile:
         """The same profile with its hash digests keyed (to compare with a profile loaded with ``key``)."""

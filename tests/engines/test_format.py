@@ -133,6 +133,9 @@ def test_a_loaded_profile_without_row_evidence_refuses_an_inexact_merge(benefits
     (lambda d: d["header"].update(profile_version=2), "profile_version 2 is not supported: this auditor reads version 1"),
     (lambda d: d.update(header={"format": "something"}), "is not an auditor profile"),
     (lambda d: d["profile"].update(n_rows=-1), "is not a valid profile: at profile/n_rows"),
+    (lambda d: d["profile"]["groups"]["cells"]["rows"].append(["F"]), "is not a valid profile: a table row must be"),
+    (lambda d: d["profile"]["columns"][0].update(numeric={"n": 1, "n_infinite": 0, "total": 1.0, "total_sq": 1.0, "min": 1.0,
+                                                          "max": 1.0, "sketch": [["x", 1]]}), "is not a valid profile"),
 ])
 def test_unreadable_documents_are_refused_with_a_clear_message(benefits: tuple[Any, dict[str, Profile]], tmp_path: Path,
                                                                 change: Any, message: str) -> None:
