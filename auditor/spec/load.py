@@ -431,7 +431,8 @@ def build_spec(
         elif file is None and "setting" in ref_raw:
             reference = Reference(setting=setting)
         else:
-            problems.add("reference.file", "needs a CSV file with columns attribute,category,share")
+            problems.add("reference.file", "needs a CSV file with columns attribute,category,share (in Python also a "
+                                           f"DataFrame with those columns), found {file!r}")
     elif ref_raw is not None:
         problems.add("reference", f"must be a mapping with 'file:', found {ref_raw!r}")
 
