@@ -52,7 +52,10 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from auditor.pipeline import audit
     from auditor.spec import load_spec
 
-    spec = load_spec(args.spec, **({"report.language": args.lang} if args.lang else {}))
+    overrides = {"report.language": args.lang} if args.lang else {}
+    if args.engine:
+        overrides["engine"] = args.engine
+    spec = load_spec(args.spec, **overrides)
     result = audit(spec)
     if args.out:
         folder = Path(args.out)
@@ -195,8 +198,18 @@ def _cmd_init(args: argparse.Namespace) -> int:
         data["training"] = "train.parquet"
     roles = {role: _guess(columns, names) for role, names in _ROLE_HINTS.items()}
     protected = [c for c in columns if c.lower() in _PROTECTED_HINTS]
+    # The system description and the reference population are named only when they exist beside
+    # the spec, so that the scaffold audits as written; otherwise the footer says how to add them.
+    folder = target.resolve().parent
+    optional = {
+        "system": ("system.yaml", "system: system.yaml   # the system's facts, for the AI Act classification; "
+                                  "`auditor classify --interactive system.yaml` asks and writes them"),
+        "reference": ("reference_population.csv", "reference: {file: reference_population.csv}   # attribute,category,share "
+                                                  "of the population the system is used for (Art. 10(3), 26(4))"),
+    }
+    present = {key: (folder / name).is_file() for key, (name, _) in optional.items()}
     spec = {
-        "system": "system.yaml",
+        "system": "system.yaml" if present["system"] else None,
         "data": data,
         "columns": {
             "target": roles["target"] or "label",
@@ -206,11 +219,15 @@ def _cmd_init(args: argparse.Namespace) -> int:
             "protected": protected or ["sex", "age_band"],
             "id": roles["id"],
         },
-        "reference": {"file": "reference_population.csv"},
+        "reference": {"file": "reference_population.csv"} if present["reference"] else None,
         "checks": {"rulebook": "ai-act-article-10", "thresholds": {"min_group_size": 30, "disparity_ratio": 0.8}},
         "report": {"language": args.lang, "output": "out"},
     }
     spec["columns"] = {k: v for k, v in spec["columns"].items() if v is not None}
+    spec = {k: v for k, v in spec.items() if v is not None}
+    missing = [line for key, (_, line) in optional.items() if not present[key]]
+    footer = "".join(f"\n# {line}" for line in ["Not found beside this file, so left out; add them when you have them:", *missing]
+                     ) + "\n" if missing else ""
     header = (
         "# Audit spec for auditor (see README: 'The audit spec').\n"
         "# Check every value: the column roles below were guessed from the column names.\n"
@@ -218,7 +235,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     )
     from auditor.files import write_atomic
 
-    write_atomic(target, header + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
+    write_atomic(target, header + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True) + footer)
     print(f"wrote {target}; edit it, then run: auditor audit {target}")
     return exitcodes.OK
 
@@ -248,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (overrides report.output)")
     p.add_argument("--lang", choices=("en", "nl"), help="report language (overrides report.language)")
     p.add_argument("--strict", action="store_true", help="exit 3 when a finding has insufficient evidence and none failed")
+    p.add_argument("--engine", help="how the data is read and profiled: auto, pandas, duckdb or spark (overrides engine:)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="what to print: a summary (text) or JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing; rely on the exit code")
     p.set_defaults(func=_cmd_audit)

@@ -16,7 +16,13 @@ __all__ = ["AuditorError", "SpecError", "DataError", "EngineError"]
 
 
 class AuditorError(Exception):
-    """Base class of every error the auditor raises on purpose."""
+    """Base class of every error the auditor raises on purpose.
+
+    Parameters
+    ----------
+    message
+        What is wrong, where, and how to fix it.
+    """
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -74,4 +80,9 @@ class EngineError(AuditorError, RuntimeError):
     """An optional engine (DuckDB, Spark, Great Expectations) is missing or failed.
 
     The message carries the install hint, e.g. ``pip install 'auditor[spark]'``.
+
+    Parameters
+    ----------
+    message
+        What is missing or failed, with the install hint.
     """

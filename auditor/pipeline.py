@@ -14,21 +14,18 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from auditor.checks import Check, CheckContext, registry
 from auditor.checks.governance import datasheet
-from auditor.engines.pandas import ProfilePlan, profile_frame
+from auditor.engines.base import DatasetHandle, Engine, ProfilePlan, get_engine, logical_types
 from auditor.engines.profile import Profile, canonical_label
-from auditor.errors import DataError, SpecError
+from auditor.errors import DataError, EngineError, SpecError
 from auditor.evidence.model import Finding, Message, Status, worst
 from auditor.evidence.result import SCHEMA_VERSION, AuditResult
 from auditor.monitoring.summary import history_summary
 from auditor.reference import JOINT_SEPARATOR, load_reference
 from auditor.rulebook import Rulebook, load_rulebook
-from auditor.sources import Dataset, load_dataset
 from auditor.spec.load import load_spec
-from auditor.spec.model import AuditSpec
+from auditor.spec.model import AuditSpec, DataSource
 from auditor.validation.plan import quality_plans
 
 _LIBRARIES = ("auditor", "numpy", "pandas", "pyarrow", "scipy", "jinja2", "pyyaml", "jsonschema")
@@ -52,12 +49,12 @@ def _shown(columns: list[str], limit: int = 15) -> str:
     return head + (f", … ({len(columns)} in all)" if len(columns) > limit else "")
 
 
-def _check_columns(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
-    """Every named column exists where it must, and decisions are decisions."""
+def _check_columns(spec: AuditSpec, datasets: Mapping[str, DatasetHandle]) -> None:
+    """Every named column exists where it must (from the schemas, before any row is read)."""
     cols = spec.columns
     problems: list[tuple[str, str]] = []
     for name, dataset in datasets.items():
-        have = [str(c) for c in dataset.frame.columns]
+        have = dataset.columns
         present = set(have)
         needed: list[tuple[str, str]] = [("columns.protected", c) for c in cols.protected]
         needed += [("columns.features", c) for c in cols.features or ()]
@@ -70,38 +67,59 @@ def _check_columns(spec: AuditSpec, datasets: Mapping[str, Dataset]) -> None:
                 problems.append((key, f"column {column!r} is not in data.{name} (columns: {_shown(have)})"))
     for key, column in (("columns.prediction", cols.prediction), ("columns.score", cols.score), ("columns.target", cols.target),
                         ("columns.selection", cols.selection)):
-        if column and not any(column in d.frame.columns for d in datasets.values()):
+        if column and not any(column in d.schema for d in datasets.values()):
             problems.append((key, f"column {column!r} is in none of the datasets ({', '.join(datasets)})"))
     if problems:
         if len(problems) == 1:
             raise SpecError(problems[0][1], key=problems[0][0], file=spec.source_file)
         lines = [f"{len(problems)} problems with the columns named in the spec:"] + [f"  {k}: {m}" for k, m in problems]
         raise SpecError("\n".join(lines), file=spec.source_file)
+    if cols.score:
+        for name, dataset in datasets.items():
+            if cols.score in dataset.schema and dataset.schema[cols.score].kind != "numeric":
+                raise DataError(f"columns.score must be numeric in data.{name} (found {dataset.schema[cols.score].logical}, "
+                                f"{dataset.schema[cols.score].arrow})", source=dataset.location, column=cols.score)
 
+
+def _check_decisions(spec: AuditSpec, datasets: Mapping[str, DatasetHandle], profiles: Mapping[str, Profile]) -> None:
+    """Decisions are decisions, and the positive value occurs (from the profiles' category counts)."""
+    cols = spec.columns
     positive = canonical_label(cols.positive)
-    for name, dataset in datasets.items():
+    for name, profile in profiles.items():
         for role, column in (("prediction", cols.prediction), ("target", cols.target)):
-            if not column or column not in dataset.frame.columns:
+            summary = profile.columns.get(column) if column else None
+            if summary is None:
                 continue
-            values = dataset.frame[column].dropna().unique()
-            labels = sorted({canonical_label(v) or "" for v in values[:1000]})
-            if role == "prediction" and len(values) > 2:
+            labels = sorted(summary.counts) if summary.counts is not None else None
+            n_values = len(labels) if labels is not None else None
+            if role == "prediction" and (n_values is None or n_values > 2):
+                many = "more than 1000" if n_values is None else str(n_values)
+                shown = f" (e.g. {', '.join(labels[:5])})" if labels else ""
                 raise DataError(
-                    f"columns.prediction must be a 0/1 decision, but data.{name} has {len(values)} distinct values "
-                    f"(e.g. {', '.join(labels[:5])}); put a score in columns.score and its decision in columns.prediction",
-                    source=dataset.source, column=column,
+                    f"columns.prediction must be a 0/1 decision, but data.{name} has {many} distinct values{shown}; "
+                    "put a score in columns.score and its decision in columns.prediction",
+                    source=datasets[name].location, column=column,
                 )
-            if len(labels) == 2 and positive not in labels:
+            if labels is not None and len(labels) == 2 and positive not in labels:
                 raise DataError(
                     f"the positive value {positive!r} (columns.positive) does not occur in data.{name} "
                     f"(values: {', '.join(labels)}); set columns.positive to the value that means 'selected' / 'yes'",
-                    source=dataset.source, column=column,
+                    source=datasets[name].location, column=column,
                 )
-    if cols.score:
-        for name, dataset in datasets.items():
-            if cols.score in dataset.frame.columns and not pd.api.types.is_numeric_dtype(dataset.frame[cols.score]):
-                raise DataError(f"columns.score must be numeric in data.{name} (found {dataset.frame[cols.score].dtype})",
-                                source=dataset.source, column=cols.score)
+
+
+def _engine_for(spec: AuditSpec, source: DataSource) -> Engine:
+    """The engine that reads ``source``: the spec's ``engine:``, or for ``auto`` the rule of
+    :func:`auditor.engines.duckdb.auto_engine` (Spark frames and tables to Spark, large files to DuckDB)."""
+    name = spec.engine
+    if name == "auto":
+        from auditor.engines.duckdb import auto_engine
+
+        name = auto_engine(source)
+    try:
+        return get_engine(name)
+    except KeyError as exc:
+        raise EngineError(str(exc.args[0]) if exc.args else f"engine {name!r} is not available") from None
 
 
 def _spec_sha256(spec: AuditSpec) -> str:
@@ -133,18 +151,20 @@ def _run_check(check: Check, ctx: CheckContext) -> list[Finding]:
         )]
 
 
-def _dataset_entry(dataset: Dataset, profile: Profile) -> dict[str, Any]:
+def _dataset_entry(dataset: DatasetHandle, profile: Profile) -> dict[str, Any]:
     return {
         "name": dataset.name,
         "rows": profile.n_rows,
         "columns": len(profile.columns),
         "sha256": dataset.sha256,
-        "source": dataset.source,
+        "source": dataset.location,
         "format": dataset.format,
-        "details": dataset.details,
+        "engine": dataset.engine,
+        "details": dict(dataset.details),
         "roles": profile.roles,
         "column_summaries": [
-            {"name": c.name, "dtype": c.dtype, "kind": c.kind, "n_missing": c.n_missing, "n_distinct": c.n_distinct}
+            {"name": c.name, "logical_type": c.logical, "arrow_type": dataset.schema[c.name].arrow if c.name in dataset.schema else None,
+             "kind": c.kind, "n_missing": c.n_missing, "n_distinct": c.n_distinct}
             for c in profile.columns.values()
         ],
     }
@@ -214,10 +234,10 @@ def audit(
                             file=spec.source_file)
     system, classification = _classification(spec, started.date())
 
-    datasets = {name: load_dataset(source) for name, source in spec.data.items()}
+    datasets = {name: _engine_for(spec, source).open(source) for name, source in spec.data.items()}
     _check_columns(spec, datasets)
     reference, reference_source = (None, None)
-    known = set().union(*(d.frame.columns for d in datasets.values()))
+    known = set().union(*(d.columns for d in datasets.values()))
     if spec.reference is not None and (spec.reference.path is not None or spec.reference.frame is not None):
         reference, reference_source = load_reference(spec.reference)
         for attribute in reference["attribute"].unique():
@@ -235,13 +255,16 @@ def audit(
                             key=f"reference.setting.{attribute}", file=spec.source_file)
 
     # Row-level quality work (rules, pandera, Great Expectations, hashes) runs inside the same
-    # profiling pass over each loaded DataFrame; the plans are checked before any profiling.
-    plans = quality_plans(spec, {n: d.frame for n, d in datasets.items()}, {n: d.details for n, d in datasets.items()})
-    profiles = {
-        name: profile_frame(d.frame, dataset=name,
-                            plan=replace(ProfilePlan.for_columns(spec.columns, d.frame.columns), quality=plans[name]))
-        for name, d in datasets.items()
-    }
+    # profiling pass over each dataset; the plans are checked before any profiling. Each
+    # dataset's engine profiles it; the logical types are decided here, once (engines.base).
+    plans = quality_plans(spec, {n: d.columns for n, d in datasets.items()}, {n: d.details for n, d in datasets.items()})
+    profiles: dict[str, Profile] = {}
+    for name, handle in datasets.items():
+        quality = plans[name]
+        plan = replace(ProfilePlan.for_columns(spec.columns, handle.columns), quality=quality,
+                       types=logical_types(handle.schema, quality.rules))
+        profiles[name] = get_engine(handle.engine).profile(handle, plan)
+    _check_decisions(spec, datasets, profiles)
 
     findings: list[Finding] = []
     for check_id in rulebook.checks:

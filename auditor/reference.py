@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from auditor.engines.profile import canonical_label
 from auditor.errors import DataError
+from auditor.profile.labels import JOINT_SEPARATOR as JOINT_SEPARATOR  # re-exported: the separator is defined in the core
+from auditor.profile.labels import canonical_label
 from auditor.sources import Dataset, load_dataset
 from auditor.spec.model import DataSource, Reference
 
 REQUIRED = ("attribute", "category", "share")
-JOINT_SEPARATOR = "|"
 """Separates the attributes of a joint distribution (``sex|age_band``) and their categories (``F|18-26``)."""
 SUM_TOLERANCE = 0.01
 

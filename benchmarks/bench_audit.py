@@ -21,13 +21,22 @@ import sys
 import time
 
 
-def _worker(rows: int) -> None:
+PROTECTED = ["sex", "age_band", "migration", "region"]
+
+
+def make_frame(rows: int, *, seed: int = 0, extra_numeric: int = 0, extra_categorical: int = 0):  # -> pd.DataFrame
+    """The synthetic table: four protected attributes, features, label, decision, score.
+
+    The base table has three features (``x1`` continuous with 5 % missing, ``x2`` a 0-99
+    integer, ``x3`` a 3-level category); ``extra_numeric`` / ``extra_categorical`` add features
+    ``x4...`` (alternately continuous with 2 % missing and integer) and ``c1...`` (3 to 12
+    levels). ``benchmarks/bench_engines.py`` writes it to Parquet chunk by chunk (one ``seed``
+    per chunk).
+    """
     import numpy as np
     import pandas as pd
 
-    import auditor
-
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     frame = pd.DataFrame({
         "sex": rng.choice(["M", "F"], rows), "age_band": rng.choice(["18-26", "27-44", "45-66", "67+"], rows),
         "migration": rng.choice(["none", "western", "non_western"], rows), "region": rng.choice(list("ABCDEFG"), rows),
@@ -35,8 +44,25 @@ def _worker(rows: int) -> None:
         "label": rng.integers(0, 2, rows), "pred": rng.integers(0, 2, rows), "score": rng.random(rows),
     })
     frame.loc[rng.random(rows) < 0.05, "x1"] = np.nan
+    for i in range(extra_numeric):
+        if i % 2:
+            frame[f"x{4 + i}"] = rng.integers(0, 10 ** (2 + i % 4), rows)
+        else:
+            values = rng.lognormal(3, 1, rows)
+            values[rng.random(rows) < 0.02] = np.nan
+            frame[f"x{4 + i}"] = values
+    for i in range(extra_categorical):
+        levels = [f"k{j}" for j in range(3 + (i * 2) % 10)]
+        frame[f"c{1 + i}"] = rng.choice(levels, rows)
+    return frame
+
+
+def _worker(rows: int) -> None:
+    import auditor
+
+    frame = make_frame(rows)
     spec = {"data": {"test": frame}, "columns": {"target": "label", "prediction": "pred", "score": "score", "favourable": 1,
-                                                   "protected": ["sex", "age_band", "migration", "region"]}}
+                                                   "protected": PROTECTED}}
     times = []
     for _ in range(2):
         start = time.perf_counter()

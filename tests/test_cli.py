@@ -110,6 +110,14 @@ def test_init_scaffolds_a_spec_that_audits(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     text = (tmp_path / "audit.yaml").read_text(encoding="utf-8")
     assert "target: label" in text and "application_id" in text and "sex" in text
+    assert "\n# system: system.yaml" in text and "\n# reference: {file: reference_population.csv}" in text
+    audited = run("audit", "audit.yaml", "--out", "o", cwd=tmp_path)  # the scaffold audits as written
+    assert audited.returncode in (0, 1), audited.stderr
+    assert (tmp_path / "o" / "evidence.json").is_file()
+    shutil.copy(ROOT / "sample_data" / "benefits" / "system.yaml", tmp_path / "system.yaml")
+    assert run("init", "with-system.yaml", "--data", "train.parquet", cwd=tmp_path).returncode == 0
+    with_system = (tmp_path / "with-system.yaml").read_text(encoding="utf-8")
+    assert "\nsystem: system.yaml\ndata:" in with_system and "# system:" not in with_system
     again = run("init", "audit.yaml", cwd=tmp_path)
     assert again.returncode == 2 and "--force" in again.stderr
 

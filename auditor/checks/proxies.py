@@ -147,16 +147,27 @@ def _association(profile: Profile, feature: str, attribute: str, limit: float) -
 
 
 def _design(rows: pd.DataFrame, feature: str) -> pd.Series:
-    """A feature of the sample as text categories: deciles for numbers, labels otherwise; missing its own."""
+    """A feature of the sample as categories: deciles for numbers, labels otherwise; missing its own.
+
+    The categories are text, handed to the models as their rank in sorted order (integer codes:
+    the same one-hot columns in the same order as the text would give, without scikit-learn's
+    per-value Python loop over object arrays)."""
     series = rows[feature]
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         series = series.astype("int64").where(series.notna())
+    text = None
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         values = pd.to_numeric(series, errors="coerce").replace([np.inf, -np.inf], np.nan)
         if values.nunique(dropna=True) > N_BINS:
-            binned = pd.qcut(values, N_BINS, duplicates="drop", labels=False)
-            return binned.map(lambda v: "missing" if pd.isna(v) else f"q{int(v)}").astype(str)
-    return series.astype(object).where(series.notna(), "missing").astype(str)
+            binned = pd.qcut(values, N_BINS, duplicates="drop", labels=False).to_numpy(dtype=float)
+            if N_BINS <= 10:  # "missing" < "q0" < ... < "q9": the text order is the bin order
+                codes, _ = pd.factorize(np.where(np.isnan(binned), -1.0, binned), sort=True)
+                return pd.Series(codes, index=series.index, name=feature)
+            text = pd.Series(["missing" if np.isnan(v) else f"q{int(v)}" for v in binned], index=series.index)
+    if text is None:
+        text = series.astype(object).where(series.notna(), "missing").astype(str)
+    codes, _ = pd.factorize(text, sort=True)
+    return pd.Series(codes, index=text.index, name=feature)
 
 
 def _balanced_accuracy(y: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float, int]:

@@ -39,7 +39,13 @@ class PathStep:
     conclusion: Text
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the step as JSON-compatible data."""
+        """Return the step as JSON-compatible data.
+
+        Returns
+        -------
+        dict
+            ``step``, ``article``, ``facts`` and the ``conclusion`` in each language.
+        """
         return {
             "step": self.step,
             "article": self.article,
@@ -85,7 +91,13 @@ class Obligation:
     checks: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the obligation as JSON-compatible data."""
+        """Return the obligation as JSON-compatible data.
+
+        Returns
+        -------
+        dict
+            Its fields, dates as ISO text and texts as ``{"en": ..., "nl": ...}``.
+        """
         return {
             "id": self.id,
             "article": self.article,
@@ -241,21 +253,87 @@ def _getter(facts: SystemFacts) -> FactGetter:
     return fact
 
 
-def _practices_in_force(facts: SystemFacts, timeline: Timeline, version: Version) -> tuple[SystemFacts, list[Text]]:
-    """Drop prohibited practices that the version of the Act in force does not yet contain."""
+def _practices_in_force(
+    facts: SystemFacts, timeline: Timeline, version: Version, as_of: dt.date
+) -> tuple[SystemFacts, tuple[str, ...], list[Text]]:
+    """Hold back prohibited practices that do not apply on ``as_of``.
+
+    A practice that the version of the Act in force does not contain is left out; one that it
+    contains but that applies only from a later date is *pending*: until that date the system
+    is classified as it would be without it, and the prohibition is an upcoming obligation.
+
+    Returns
+    -------
+    facts, pending, notes
+        The facts without the held-back practices, the pending practices, and a note for each.
+    """
     practices = _data.choices("prohibited")
-    dropped = [p for p in facts.prohibited if timeline.entry(practices[p]["date"], version) is None]
-    if not dropped:
+    absent, pending, notes = [], [], []
+    for p in facts.prohibited:
+        entry = timeline.entry(practices[p]["date"], version)
+        if entry is None:
+            absent.append(p)
+        elif entry.date > as_of:
+            pending.append((p, entry))
+    if absent:
+        codes = ", ".join(practices[p]["code"] for p in absent)
+        notes.append({
+            "en": f"Art. {codes}: not a prohibited practice under the version of the Act in force on the as-of date "
+            f"({version.id}); it was left out.",
+            "nl": f"Art. {codes}: geen verboden praktijk onder de versie van de verordening die op de peildatum geldt "
+            f"({version.id}); buiten beschouwing gelaten.",
+        })
+    for p, entry in pending:
+        code, day = practices[p]["code"], entry.date.isoformat()
+        notes.append({
+            "en": f"Art. {code} prohibits this practice from {day} ({_in(entry.source, 'en')}). Until then it is not "
+            "yet prohibited: the system is classified as it would be without it, and the obligations of that "
+            f"category apply until {day}; from {day} it may not be placed on the market, put into service or used.",
+            "nl": f"Art. {code} verbiedt deze praktijk vanaf {day} ({_in(entry.source, 'nl')}). Tot dan is zij nog "
+            "niet verboden: het systeem is ingedeeld alsof zij er niet was, en de verplichtingen van die categorie "
+            f"gelden tot {day}; vanaf {day} mag het niet in de handel worden gebracht, in gebruik worden gesteld of "
+            "worden gebruikt.",
+        })
+    held = set(absent) | {p for p, _ in pending}
+    if not held:
+        return facts, (), notes
+    kept = tuple(p for p in facts.prohibited if p not in held)
+    return dataclasses.replace(facts, prohibited=kept), tuple(p for p, _ in pending), notes
+
+
+def _annex_i_in_force(facts: SystemFacts, timeline: Timeline, version: Version) -> tuple[SystemFacts, list[Text]]:
+    """Put the Annex I product in the section the version in force lists it in (e.g. machinery, moved to B)."""
+    product = facts.annex_i
+    move = _data.annex_i_moves().get(product.area) if product else None
+    if product is None or move is None:
         return facts, []
-    kept = tuple(p for p in facts.prohibited if p not in dropped)
-    codes = ", ".join(practices[p]["code"] for p in dropped)
+    ids = [v.id for v in timeline.versions]
+    moved = move["version"] in ids and ids.index(move["version"]) <= ids.index(version.id)
+    original = next(s for s, areas in _data.annex_i_areas().items() if product.area in areas)
+    section = str(move["to"]) if moved else original
+    if section == product.section:
+        return facts, []
+    area = _data.annex_i_areas()[original][product.area]
     note = {
-        "en": f"{codes}: not a prohibited practice under the version of the Act in force on the as-of date "
-        f"({version.id}); it was left out.",
-        "nl": f"{codes}: geen verboden praktijk onder de versie van de verordening die op de peildatum geldt "
-        f"({version.id}); buiten beschouwing gelaten.",
+        "en": f"{area['en']}: Annex I section {section} under the version of the Act in force on the as-of date "
+        f"({version.id}; {move['source']} moved it from section {original} to section {move['to']}); the "
+        f"description says section {product.section}.",
+        "nl": f"{area['nl']}: bijlage I, afdeling {section}, onder de versie van de verordening die op de peildatum "
+        f"geldt ({version.id}; {move['source']} verplaatste het van afdeling {original} naar afdeling {move['to']}); "
+        f"de beschrijving noemt afdeling {product.section}.",
     }
-    return dataclasses.replace(facts, prohibited=kept), [note]
+    return dataclasses.replace(facts, annex_i=dataclasses.replace(product, section=section)), [note]
+
+
+def _title(rule: Any, version: Version) -> Text:
+    """The obligation's wording under the version in force (``title_by_version``), else its current ``title``."""
+    return rule.title_by_version.get(version.id) or rule.title
+
+
+def _with_open(condition: Text | None, open_text: Text) -> Text:
+    if condition is None:
+        return open_text
+    return {lang: f"{condition[lang]}; {open_text[lang]}" for lang in LANGUAGES}
 
 
 def _entry_dict(entry: DateEntry) -> dict[str, Any]:
@@ -321,31 +399,42 @@ def classify(facts: SystemFacts, *, as_of: dt.date | None = None, timeline: str 
     as_of = as_of or dt.date.today()
     loaded = load_timeline(timeline)
     version = loaded.version_at(as_of)
-    effective, notes = _practices_in_force(facts, loaded, version)
+    effective, pending, notes = _practices_in_force(facts, loaded, version, as_of)
+    effective, moved = _annex_i_in_force(effective, loaded, version)
+    notes.extend(moved)
     tree = _data.tree()
     fact = _getter(effective)
     result = walk(tree.nodes, tree.start, fact, describe)
-    context = Context(fact, result.marks, result.category)
+    marks = result.marks | ({"prohibition_pending"} if pending else set())
+    context = Context(fact, marks, result.category)
     bases = tuple(basis for basis in ("annex_i", "annex_iii") if basis in result.marks)
 
     obligations: list[Obligation] = []
     entries_used: list[DateEntry] = []
+    open_points: list[Text] = []
     rules = _data.rules()
     for rule in rules.obligations:
         roles = [role for role in rule.roles if role in facts.role]
         if not roles or not holds(rule.when, context):
             continue
-        when = applicability(rule.date, effective, bases, loaded, version)
+        if rule.date in loaded.dates and loaded.entry(rule.date, version) is None:
+            continue  # the version in force does not contain this obligation yet
+        when = applicability(rule.date, effective, bases, loaded, version, pending=pending)
         entries_used.extend(when.entries)
+        condition = when.condition
+        if rule.open and version.id in rule.open["versions"]:
+            condition = _with_open(condition, rule.open["text"])
+            if rule.open["text"] not in open_points:
+                open_points.append(rule.open["text"])
         obligations.extend(
             Obligation(
                 id=rule.id,
                 article=rule.article,
                 role=role,
-                title=rule.title,
+                title=_title(rule, version),
                 applies_from=when.date,
                 date_source=tuple(_entry_dict(e) for e in when.entries),
-                condition=when.condition,
+                condition=condition,
                 requirements=rule.requirements,
                 checks=rule.checks,
             )
@@ -354,7 +443,7 @@ def classify(facts: SystemFacts, *, as_of: dt.date | None = None, timeline: str 
     obligations.sort(key=lambda o: facts.role.index(o.role))
     requirements = {urn for o in obligations for urn in o.requirements}
     requirements.update(urn for urn, when in rules.requirements if holds(when, context))
-    unverified = _unverified(version, entries_used)
+    unverified = _unverified(version, entries_used) + open_points
     for note in tree.notes:
         if holds(note.when, context):
             (notes if note.verified else unverified).append(note.text)

@@ -16,7 +16,7 @@ import yaml
 
 from auditor.classification._engine import Branch, Condition, Node, Text
 
-VOCABULARY_LISTS = ("roles", "statuses", "kinds", "exclusions", "derogations")
+VOCABULARY_LISTS = ("roles", "statuses", "kinds", "exclusions", "derogations", "rbi_modes")
 ANNEX_LISTS = ("prohibited", "annex_iii", "transparency")
 
 
@@ -65,9 +65,15 @@ def choices(name: str) -> Mapping[str, Mapping[str, Any]]:
 
 
 def annex_i_areas() -> Mapping[str, Mapping[str, Mapping[str, str]]]:
-    """Return the Annex I product areas per section (``A``, ``B``)."""
+    """Return the Annex I product areas per section (``A``, ``B``), as in the Act as adopted."""
     areas: Mapping[str, Mapping[str, Mapping[str, str]]] = load("annexes.yaml")["annex_i"]
     return areas
+
+
+def annex_i_moves() -> Mapping[str, Mapping[str, Any]]:
+    """Return the Annex I areas an amendment moved to another section: ``{area: {to, version, source}}``."""
+    moves: Mapping[str, Mapping[str, Any]] = load("annexes.yaml").get("annex_i_moves") or {}
+    return moves
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,11 @@ def tree() -> Tree:
 
 @dataclass(frozen=True)
 class ObligationRule:
-    """An obligation of ``obligations.yaml``: who bears it, when it applies, what it requires."""
+    """An obligation of ``obligations.yaml``: who bears it, when it applies, what it requires.
+
+    ``title_by_version`` gives the wording under earlier versions of the Act (keyed by version
+    id); ``open`` names the versions under which its date is not settled, with the text that says so.
+    """
 
     id: str
     article: str
@@ -129,6 +139,8 @@ class ObligationRule:
     title: Text
     requirements: tuple[str, ...]
     checks: tuple[str, ...]
+    title_by_version: Mapping[str, Text]
+    open: Mapping[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,8 @@ def rules() -> Rules:
             title=o["title"],
             requirements=tuple(o.get("requirements", ())),
             checks=tuple(o.get("checks", ())),
+            title_by_version=o.get("title_by_version") or {},
+            open=o.get("open"),
         )
         for o in raw["obligations"]
     )

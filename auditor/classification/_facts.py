@@ -43,6 +43,23 @@ class AnnexIProduct:
 
 
 @dataclass(frozen=True)
+class ImpactAssessment:
+    """An impact assessment carried out for the system.
+
+    Parameters
+    ----------
+    title
+        What it is, e.g. ``"Impact Assessment Mensenrechten en Algoritmes (IAMA)"`` or
+        ``"Data Protection Impact Assessment (DPIA)"``.
+    link
+        Where it is published (``https://...``), if it is.
+    """
+
+    title: str
+    link: str | None = None
+
+
+@dataclass(frozen=True)
 class SystemFacts:
     """Facts about one system, as stated in a system description (``system.yaml``).
 
@@ -57,8 +74,8 @@ class SystemFacts:
     role
         The organisation's roles: ``provider``, ``deployer``, ``importer``, ``distributor``.
     public_authority
-        Whether the deployer is a public body or a private body providing public services
-        (Art. 27(1)); also used as "intended to be used by public authorities" (Art. 111(2)).
+        Whether the organisation is a public authority or another body governed by public law
+        (Art. 26(8), 27(1), 49(3)).
     status
         ``in_use`` or ``in_development``.
     kind
@@ -85,6 +102,26 @@ class SystemFacts:
         For a general-purpose AI model: cumulative training compute in FLOP.
     systemic_risk
         For a general-purpose AI model: found or designated to have systemic risk (Art. 51(1)).
+    public_services
+        A private entity providing public services (Art. 27(1): fundamental-rights impact
+        assessment, not registration).
+    acting_for_public_authority
+        The deployer acts on behalf of a public authority (Art. 49(3): registration of the use).
+    intended_for_public_authorities
+        The system is intended to be used by public authorities (Art. 111(2)); ``None`` reads
+        :attr:`public_authority`.
+    remote_biometric_identification
+        For Annex III 1(a): ``real_time`` (within an exception of Art. 5(1)(h); Art. 5(2)-(7)) or
+        ``post`` (Art. 26(10)); ``None`` when not stated.
+    annex_x
+        A component of a large-scale IT system listed in Annex X (Art. 111(1)).
+    legal_effects
+        Its output influences a process with legal effects for citizens or companies
+        (Algoritmekader: an impactful algorithm, published in the Algoritmeregister).
+    impact_assessments
+        Impact assessments carried out (FRIA, DPIA, IAMA), each with a title and an optional link.
+    licence
+        The licence of the model (for the system card's model card), e.g. ``EUPL-1.2``.
     description, purpose, contact_email, version, theme, supplier
         Optional descriptive texts (system card, Algoritmeregister fields).
     human_intervention, risks, source_data, methods_and_models
@@ -108,6 +145,14 @@ class SystemFacts:
     transparency: tuple[str, ...] = ()
     gpai_training_flops: float | None = None
     systemic_risk: bool | None = None
+    public_services: bool = False
+    acting_for_public_authority: bool = False
+    intended_for_public_authorities: bool | None = None
+    remote_biometric_identification: str | None = None
+    annex_x: bool = False
+    legal_effects: bool | None = None
+    impact_assessments: tuple[ImpactAssessment, ...] = ()
+    licence: str | None = None
     description: str | None = None
     purpose: str | None = None
     contact_email: str | None = None
@@ -118,6 +163,13 @@ class SystemFacts:
     risks: str | None = None
     source_data: str | None = None
     methods_and_models: str | None = None
+
+    @property
+    def for_public_authorities(self) -> bool:
+        """Whether the system is intended to be used by public authorities (Art. 111(2))."""
+        if self.intended_for_public_authorities is None:
+            return self.public_authority
+        return self.intended_for_public_authorities
 
     def to_dict(self) -> dict[str, Any]:
         """Return the facts as a JSON-compatible mapping in the facts-file format.
@@ -157,6 +209,8 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, AnnexIProduct):
         return {"section": value.section, "area": value.area, "third_party_conformity": value.third_party_conformity}
+    if isinstance(value, ImpactAssessment):
+        return {"title": value.title, **({"link": value.link} if value.link else {})}
     return value
 
 
@@ -173,6 +227,7 @@ CHOICES = {
     "prohibited": "prohibited",
     "annex_iii": "annex_iii",
     "transparency": "transparency",
+    "remote_biometric_identification": "rbi_modes",
 }
 
 
@@ -289,13 +344,31 @@ def _annex_i(value: Any) -> AnnexIProduct | None:
     if section not in areas:
         raise _Problem(f"section {section!r} is unknown; valid: {_listing(areas)}")
     area = value["area"]
-    if area not in areas[section]:
+    moved_to = (_data.annex_i_moves().get(area) or {}).get("to")
+    if area not in areas[section] and section != moved_to:
         other = [s for s in areas if area in areas[s]]
         hint = f"; {area!r} belongs to section {other[0]}" if other else _suggest(str(area), list(areas[section]))
         raise _Problem(f"area {area!r} is not in section {section}; valid: {_listing(areas[section])}{hint}")
     if not isinstance(value["third_party_conformity"], bool):
         raise _Problem(f"third_party_conformity must be true or false, found {value['third_party_conformity']!r}")
     return AnnexIProduct(section, area, value["third_party_conformity"])
+
+
+def _impact_assessments(value: Any) -> tuple[ImpactAssessment, ...]:
+    if value is None:
+        return ()
+    example = "[{title: Data Protection Impact Assessment (DPIA), link: https://...}]"
+    if not isinstance(value, list):
+        raise _Problem(f"must be a list like {example}, found {value!r}")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, Mapping) or not item.get("title") or set(item) - {"title", "link"}:
+            raise _Problem(f"item {i + 1} must be {{title: ..., link: ...}} (link optional), found {item!r}")
+        link = item.get("link")
+        if link is not None and not str(link).startswith("https://"):
+            raise _Problem(f"item {i + 1}: link must start with https://, found {link!r}")
+        out.append(ImpactAssessment(_text(item["title"]), None if link is None else str(link)))
+    return tuple(out)
 
 
 def _with_default(parse: Callable[[Any], Any], default: Any) -> Callable[[Any], Any]:
@@ -320,12 +393,22 @@ _PARSERS: Mapping[str, Callable[[Any], Any]] = {
     "transparency": _choice_list("transparency"),
     "gpai_training_flops": _flops,
     "systemic_risk": _optional_bool,
+    "public_services": _with_default(_bool, False),
+    "acting_for_public_authority": _with_default(_bool, False),
+    "intended_for_public_authorities": _optional_bool,
+    "remote_biometric_identification": _with_default(_choice("rbi_modes"), None),
+    "annex_x": _with_default(_bool, False),
+    "legal_effects": _optional_bool,
+    "impact_assessments": _impact_assessments,
+    "licence": _optional_text,
     **{key: _optional_text for key in KEYS[KEYS.index("description") :]},
 }
 
 # Facts that only describe how an AI system is used; they make no sense for a rule-based
 # system or for a general-purpose AI model.
-_USE_FACTS = ("prohibited", "annex_i", "annex_iii", "transparency", "derogation_6_3")
+_USE_FACTS = (
+    "prohibited", "annex_i", "annex_iii", "transparency", "derogation_6_3", "remote_biometric_identification", "annex_x"
+)
 
 
 def _contradictions(facts: SystemFacts) -> list[tuple[str, str]]:
@@ -337,7 +420,7 @@ def _contradictions(facts: SystemFacts) -> list[tuple[str, str]]:
             else "describe the AI system built on the model in a separate file (kind: gpai_system or ai_system)"
         )
         for key in _USE_FACTS:
-            if getattr(facts, key) not in (None, (), "none"):
+            if getattr(facts, key) not in (None, (), "none", False):
                 problems.append(
                     (key, f"describes the use of an AI system, but kind is {facts.kind!r}; remove {key} or {fix}")
                 )
@@ -369,6 +452,14 @@ def _contradictions(facts: SystemFacts) -> list[tuple[str, str]]:
                 "profiling",
                 "must be stated (true or false) when the Art. 6(3) derogation is claimed: an Annex III system that "
                 "profiles natural persons is always high-risk",
+            )
+        )
+    if facts.remote_biometric_identification and "1.a" not in facts.annex_iii and "5.1.h" not in facts.prohibited:
+        problems.append(
+            (
+                "remote_biometric_identification",
+                "describes remote biometric identification, but annex_iii does not list '1.a' (and prohibited does "
+                "not list '5.1.h'); add '1.a' to annex_iii or remove remote_biometric_identification",
             )
         )
     if facts.in_use_since is not None and facts.status != "in_use":

@@ -258,24 +258,56 @@ def _legacy(rule: str, facts: SystemFacts, timeline: Timeline, version: Version)
     return Applicability(base.date, (base,))
 
 
+def _annex_x(base: DateEntry, facts: SystemFacts, timeline: Timeline, version: Version) -> Applicability | None:
+    """Art. 111(1): a component of an Annex X large-scale IT system already in use complies by 31 Dec 2030."""
+    cutoff = timeline.require("annex_x_cutoff", version)
+    deadline = timeline.require("annex_x", version)
+    before = _in_use_before(facts, cutoff.date)
+    if before is None:
+        return Applicability(
+            base.date, (base,), _in_use_before_text(cutoff.date, _later_date(deadline, "111(1)"), known=False)
+        )
+    if not before:
+        return None
+    text: Text = {
+        "en": f"component of a large-scale IT system of Annex X in use before {cutoff.date.isoformat()}: brought into "
+        f"compliance by {deadline.date.isoformat()} (Art. 111(1))",
+        "nl": f"onderdeel van een grootschalig IT-systeem uit bijlage X dat vóór {cutoff.date.isoformat()} in gebruik "
+        f"was: uiterlijk {deadline.date.isoformat()} in overeenstemming gebracht (art. 111, lid 1)",
+    }
+    return Applicability(deadline.date, (cutoff, deadline), text)
+
+
 def _high_risk_basis(basis: str, facts: SystemFacts, timeline: Timeline, version: Version) -> Applicability:
-    """Art. 113 / amended dates for one basis, with the transitional rule of Art. 111(2)."""
+    """Art. 113 / amended dates for one basis, with the transitional rules of Art. 111(1) and 111(2)."""
     base = timeline.require(f"high_risk_{basis}", version)
+    if facts.annex_x:
+        found = _annex_x(base, facts, timeline, version)
+        if found is not None:
+            return found
+        return Applicability(base.date, (base,))
     cutoff = timeline.require(f"high_risk_legacy_cutoff_{basis}", version)
     public = timeline.require("high_risk_legacy_public", version)
-    consequence = _later_date(public, "111(2)") if facts.public_authority else _SIGNIFICANT_CHANGE
+    for_public = facts.for_public_authorities
+    consequence = _later_date(public, "111(2)") if for_public else _SIGNIFICANT_CHANGE
     before = _in_use_before(facts, cutoff.date)
     if before is None:
         return Applicability(base.date, (base,), _in_use_before_text(cutoff.date, consequence, known=False))
     if not before:
         return Applicability(base.date, (base,))
-    if facts.public_authority:
+    if for_public:
         return Applicability(public.date, (cutoff, public), _AT_THE_LATEST)
     return Applicability(None, (cutoff,), _in_use_before_text(cutoff.date, consequence, known=True))
 
 
 def applicability(
-    rule: str, facts: SystemFacts, bases: tuple[str, ...], timeline: Timeline, version: Version
+    rule: str,
+    facts: SystemFacts,
+    bases: tuple[str, ...],
+    timeline: Timeline,
+    version: Version,
+    *,
+    pending: tuple[str, ...] = (),
 ) -> Applicability:
     """Work out from when an obligation applies to this system.
 
@@ -290,6 +322,8 @@ def applicability(
         The high-risk bases found (``annex_i``, ``annex_iii``).
     timeline, version
         The timeline and the version of the Act in force on the as-of date.
+    pending
+        Prohibited practices that apply only after the as-of date (rule ``prohibited_pending``).
 
     Returns
     -------
@@ -302,7 +336,8 @@ def applicability(
     with both bases the earlier date. A system placed on the market or put into service before
     the cut-off of Art. 111(2) is covered only after a significant change in its design, except
     that providers and deployers of systems intended to be used by public authorities must
-    comply by the Art. 111(2) date (2 Aug 2030).
+    comply by the Art. 111(2) date (2 Aug 2030). A component of a large-scale IT system of
+    Annex X in use before 2 Aug 2027 complies by 31 Dec 2030 instead (Art. 111(1)).
     """
     if rule in ("gpai", "transparency_marking"):
         return _legacy(rule, facts, timeline, version)
@@ -310,8 +345,9 @@ def applicability(
         options = [_high_risk_basis(basis, facts, timeline, version) for basis in bases]
         dated = [o for o in options if o.date is not None]
         return min(dated, key=lambda o: o.date or dt.date.max) if dated else options[0]
-    if rule == "prohibited":
-        entries = [timeline.require(_data.choices("prohibited")[p]["date"], version) for p in facts.prohibited]
+    if rule in ("prohibited", "prohibited_pending"):
+        practices = pending if rule == "prohibited_pending" else facts.prohibited
+        entries = [timeline.require(_data.choices("prohibited")[p]["date"], version) for p in practices]
         first = min(entries, key=lambda e: e.date)
         return Applicability(first.date, (first,))
     entry = timeline.require(rule, version)

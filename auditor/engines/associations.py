@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from auditor.engines.profile import COUNT, MAX_CATEGORIES, canonical_label, sketch_keys, tidy_table
+from auditor.profile.labels import VALUE
 
-VALUE = "__value__"
 FeatureKind = Literal["categorical", "numeric"]
 
 _DENSE_LIMIT = 1 << 24  # cells × values above which the per-attribute counts are done one by one

@@ -24,11 +24,13 @@ so the same pass that profiles a dataset also computes, vectorised:
   the same DataFrame.
 
 Hashing
-    Each column is hashed once with ``pandas.util.hash_array`` / ``hash_pandas_object`` after a
-    canonical conversion (numbers as float64, so ``1`` and ``1.0`` hash alike; dates as
-    microseconds since the epoch, in UTC; text as text; missing as pandas' missing hash); a row's
-    hash combines the column hashes of its columns sorted by name (pandas' own combination), so
-    the same record hashes alike in two datasets whatever their column order. Two different
+    One specified hash family for every engine (:data:`~auditor.profile.format.HASH_FAMILY`,
+    recorded in a saved profile). Each column is hashed once with ``pandas.util.hash_array`` /
+    ``hash_pandas_object`` after a canonical conversion (numbers as float64, so ``1`` and ``1.0``
+    hash alike; dates as microseconds since the epoch, in UTC; text as text; every missing value
+    as the explicit marker :data:`~auditor.profile.format.NULL_HASH`); a row's hash combines the
+    column hashes of its columns sorted by name (pandas' own combination), so the same record
+    hashes alike in two datasets whatever their column order. Two different
     records collide with probability about ``d² / 2⁶⁵`` for ``d`` distinct records (under
     3·10⁻⁸ for a million).
 
@@ -55,6 +57,7 @@ import pandas as pd
 
 from auditor.engines.associations import FeatureTable, feature_table
 from auditor.engines.profile import LABEL, ColumnProfile, canonical_label
+from auditor.profile.format import NULL_HASH, key_id, keyed_hashes
 from auditor.validation.results import (
     MAX_EXAMPLES,
     RuleResult,
@@ -93,6 +96,16 @@ def _column_hash(series: pd.Series) -> np.ndarray:
         values = np.where(np.isnan(values), np.nan, values) + 0.0  # one NaN; -0.0 == 0.0
         return pd.util.hash_array(values)
     return pd.util.hash_pandas_object(series, index=False).to_numpy(dtype=np.uint64)
+
+
+def column_hash(series: pd.Series) -> np.ndarray:
+    """The value hash of :data:`~auditor.profile.format.HASH_FAMILY`: canonical hash, one marker for missing."""
+    h = _column_hash(series)
+    missing = series.isna().to_numpy(dtype=bool)
+    if missing.any():
+        h = h.copy()
+        h[missing] = np.uint64(NULL_HASH)
+    return h
 
 
 def combine_hashes(arrays: list[np.ndarray], n: int) -> np.ndarray:
@@ -173,6 +186,10 @@ class HashCounts:
     repeat_hashes: np.ndarray
     groups: np.ndarray | None = None
     n_skipped: int = 0
+    key: str | None = None
+    """``None`` for the plain hashes of the hash family; the :func:`~auditor.profile.format.key_id`
+    of the secret key when the hashes are keyed (:meth:`keyed`). Only digests with the same key
+    merge or compare."""
 
     @classmethod
     def from_hashes(cls, hashes: np.ndarray, columns: tuple[str, ...], *, positions: np.ndarray | None = None,
@@ -211,10 +228,38 @@ class HashCounts:
         found = np.searchsorted(self.hashes, hashes, sorter=order)
         return self.first[order[found]]
 
+    def multiplicities(self) -> dict[int, int]:
+        """``{copies: number of distinct hashes with that many rows}`` (bounded by √(2·rows) entries)."""
+        copies, hashes = np.unique(self.counts, return_counts=True)
+        return {int(c): int(h) for c, h in zip(copies, hashes, strict=True)}
+
+    def summary(self) -> HashSummary:
+        """The bounded part of the digest: its size and multiplicities, no hashes, no positions."""
+        return HashSummary(self.columns, len(self.hashes), self.multiplicities(), self.n_skipped,
+                           has_groups=self.groups is not None)
+
+    def keyed(self, key: bytes) -> HashCounts:
+        """The same digest with every hash replaced by its keyed hash (HMAC-SHA256, see :mod:`auditor.profile.format`)."""
+        if self.key is not None:
+            raise ValueError("the digest is already keyed")
+
+        def convert(values: np.ndarray) -> np.ndarray:
+            return np.array([int(h, 16) for h in keyed_hashes(values.tolist(), key)], dtype=np.uint64)
+
+        return HashCounts(
+            columns=self.columns, hashes=convert(self.hashes), counts=self.counts, first=self.first, repeats=self.repeats,
+            repeat_hashes=convert(self.repeat_hashes), groups=None if self.groups is None else convert(self.groups),
+            n_skipped=self.n_skipped, key=key_id(key),
+        )
+
     def merge(self, other: HashCounts, offset: int) -> HashCounts:
         """Digest of the rows of ``self`` followed by the ``offset``-shifted rows of ``other``."""
         if self.columns != other.columns:
             raise ValueError("cannot merge digests of different columns")
+        if not isinstance(other, HashCounts):
+            raise ValueError("cannot merge a digest with a saved digest summary: load the profile with its row evidence")
+        if self.key != other.key:
+            raise ValueError("cannot merge digests hashed with different keys")
         hashes = np.concatenate([self.hashes, other.hashes])
         codes, distinct = pd.factorize(hashes)
         is_first = np.flatnonzero(_first_occurrences(codes))
@@ -231,8 +276,66 @@ class HashCounts:
             columns=self.columns, hashes=np.asarray(distinct, dtype=np.uint64), counts=counts.astype(np.int64),
             first=first[is_first], repeats=positions[order].astype(np.int64),
             repeat_hashes=repeat_hashes[order].astype(np.uint64), groups=groups,
-            n_skipped=self.n_skipped + other.n_skipped,
+            n_skipped=self.n_skipped + other.n_skipped, key=self.key,
         )
+
+
+@dataclass
+class HashSummary:
+    """What a saved profile keeps of a hash digest without its row evidence: sizes, not hashes.
+
+    Duplicate counts follow from it exactly (:attr:`n_repeated`, :attr:`counts`); shared rows
+    between datasets, example rows and merging need the hashes (:class:`HashCounts`).
+
+    Attributes
+    ----------
+    columns
+        The columns hashed.
+    n_distinct
+        Distinct hashes.
+    multiplicities
+        ``{copies: number of distinct hashes with that many rows}``.
+    n_skipped
+        Rows not hashed.
+    has_groups
+        Whether the digest had feature-vector hashes.
+    """
+
+    columns: tuple[str, ...]
+    n_distinct: int
+    multiplicities: dict[int, int]
+    n_skipped: int = 0
+    has_groups: bool = False
+
+    @property
+    def n_rows(self) -> int:
+        """Rows hashed."""
+        return sum(c * h for c, h in self.multiplicities.items())
+
+    @property
+    def n_repeated(self) -> int:
+        """Rows whose hash occurred on an earlier row."""
+        return self.n_rows - self.n_distinct
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Rows per distinct hash (in no particular order)."""
+        return np.repeat(np.array(list(self.multiplicities), dtype=np.int64),
+                         np.array(list(self.multiplicities.values()), dtype=np.int64))
+
+    @property
+    def repeats(self) -> np.ndarray:
+        """Example rows are row evidence: none in a summary."""
+        return np.zeros(0, dtype=np.int64)
+
+    def summary(self) -> HashSummary:
+        """Itself."""
+        return self
+
+    def merge(self, other: object, offset: int) -> HashSummary:
+        """Refused: duplicates across two parts need their hashes."""
+        raise ValueError("cannot merge saved digest summaries exactly (duplicates across parts need the hashes); "
+                         "save the profiles with their row evidence, or profile the data again")
 
 
 @dataclass
@@ -292,9 +395,9 @@ class Digests:
         Names that occurred more than once in the file's header.
     """
 
-    rows: HashCounts
-    ids: HashCounts | None = None
-    features: HashCounts | None = None
+    rows: HashCounts | HashSummary
+    ids: HashCounts | HashSummary | None = None
+    features: HashCounts | HashSummary | None = None
     fingerprints: dict[str, tuple[int, int]] = field(default_factory=dict)
     label_tables: FeatureTable | None = None
     codes: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -389,7 +492,10 @@ def _code_counts(frame: pd.DataFrame, columns: Mapping[str, ColumnProfile], skip
                     except ValueError:
                         continue
             else:
-                values = frame[name].to_numpy(dtype=float, na_value=np.nan)
+                column = frame[name]
+                if not pd.api.types.is_numeric_dtype(column.dtype):  # declared numeric, read as text
+                    column = pd.to_numeric(column.astype(object).where(column.notna(), None), errors="coerce")
+                values = column.to_numpy(dtype=float, na_value=np.nan)
                 found, counts = np.unique(values[np.isin(values, NUMERIC_CODES)], return_counts=True)
                 hits = {canonical_label(float(v)) or "": int(c) for v, c in zip(found, counts, strict=True)}
         elif profile.kind == "categorical":
@@ -405,6 +511,8 @@ def _code_counts(frame: pd.DataFrame, columns: Mapping[str, ColumnProfile], skip
                     hits = {str(v): int(c) for v, c in zip(matched.index, matched.to_numpy(), strict=True)}
         elif profile.kind == "datetime":
             stamps = frame[name]
+            if not pd.api.types.is_datetime64_any_dtype(stamps.dtype):  # declared a date, read as text
+                stamps = pd.to_datetime(stamps, errors="coerce", format="ISO8601", utc=True)
             if getattr(stamps.dt, "tz", None) is not None:
                 stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
             micros = stamps.to_numpy(dtype="datetime64[us]").view(np.int64)
@@ -502,7 +610,7 @@ def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str
     kept: dict[str, np.ndarray] = {}
     in_record, in_features = set(record), set(features)
     for name in sorted(names):
-        h = _column_hash(frame[name])
+        h = column_hash(frame[name])
         fingerprints[name] = (int(h.sum(dtype=np.uint64)), int((h * weights).sum(dtype=np.uint64)))
         if name in in_record:
             record_hash.add(h)
@@ -546,5 +654,5 @@ def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str
     )
 
 
-__all__ = ["DATE_CODES", "NUMERIC_CODES", "TEXT_CODES", "DateRange", "Digests", "HashCounts", "apply_missing_values",
-           "combine_hashes", "compute_digests"]
+__all__ = ["DATE_CODES", "NUMERIC_CODES", "TEXT_CODES", "DateRange", "Digests", "HashCounts", "HashSummary",
+           "apply_missing_values", "column_hash", "combine_hashes", "compute_digests"]

@@ -7,13 +7,13 @@ single integer per row, and ``np.bincount`` counts the cells. No per-row Python.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from auditor.engines.associations import feature_table
+from auditor.engines.base import KIND_OF, ColumnKind, DatasetHandle, LogicalType, ProfilePlan, Schema, register_engine
 from auditor.engines.digests import apply_missing_values, compute_digests
 from auditor.engines.profile import (
     COUNT,
@@ -21,7 +21,6 @@ from auditor.engines.profile import (
     MAX_CATEGORIES,
     PREDICTION,
     SCORE_BIN,
-    ColumnKind,
     ColumnProfile,
     GroupTable,
     NumericSummary,
@@ -31,69 +30,49 @@ from auditor.engines.profile import (
     tidy_table,
 )
 from auditor.engines.sample import draw_sample
-from auditor.spec.model import Columns
 
 if TYPE_CHECKING:
-    from auditor.validation.plan import QualityPlan
+    from auditor.spec.model import DataSource
 
 
-@dataclass(frozen=True)
-class ProfilePlan:
-    """Which columns of one dataset play which role (only the ones present in it)."""
-
-    protected: tuple[str, ...] = ()
-    target: str | None = None
-    prediction: str | None = None
-    score: str | None = None
-    id: str | None = None
-    selection: str | None = None
-    features: tuple[str, ...] = ()
-    """Model input features (``columns.features``, default: every column without a role that is
-    not protected); counted per group for the proxy checks and kept in the row sample."""
-    quality: QualityPlan | None = None
-    """Row-level quality work of the same pass: missing-value codes, rules, validators (see
-    :mod:`auditor.engines.digests`)."""
-
-    @classmethod
-    def for_columns(cls, columns: Columns, present: list[str] | pd.Index) -> ProfilePlan:
-        """The plan for a dataset with the given column names."""
-        have = set(present)
-
-        def keep(name: str | None) -> str | None:
-            return name if name is not None and name in have else None
-
-        roles = {columns.target, columns.prediction, columns.score, columns.id, columns.selection}
-        if columns.features is not None:
-            features = tuple(c for c in columns.features if c in have)
-        else:
-            features = tuple(str(c) for c in present if c not in roles and c not in columns.protected)
-        return cls(
-            protected=tuple(c for c in columns.protected if c in have),
-            target=keep(columns.target),
-            prediction=keep(columns.prediction),
-            score=keep(columns.score),
-            id=keep(columns.id),
-            selection=keep(columns.selection),
-            features=features,
-        )
-
-    @property
-    def roles(self) -> dict[str, str]:
-        """Role name → column, for roles that are set."""
-        pairs = {"target": self.target, "prediction": self.prediction, "score": self.score, "id": self.id,
-                 "selection": self.selection}
-        return {role: col for role, col in pairs.items() if col is not None}
-
-
-def _kind(series: pd.Series) -> ColumnKind:
+def logical_type_of(series: pd.Series) -> LogicalType:
+    """The logical type of a pandas column: the Arrow mapping of :mod:`auditor.engines.base` applied
+    to the Arrow type pandas' own conversion would give it (object columns are ``string``)."""
     dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return logical_type_of(pd.Series(dtype.categories))
     if pd.api.types.is_bool_dtype(dtype):
         return "boolean"
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "datetime"
+        return "timestamp"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "integer"
     if pd.api.types.is_numeric_dtype(dtype):
-        return "numeric"
-    return "categorical"
+        return "float"
+    if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+        return "string"
+    return "other"
+
+
+def schema_of(frame: pd.DataFrame) -> Schema:
+    """The schema of a DataFrame: Arrow types as pyarrow converts each column, logical types by the
+    fixed mapping (a column pyarrow cannot convert, e.g. mixed numbers and text, is ``string``)."""
+    import pyarrow as pa
+
+    from auditor.engines.base import ColumnType, logical_type
+
+    out = []
+    for name in frame.columns:
+        series = frame[name]
+        try:
+            arrow = pa.Array.from_pandas(series.iloc[:0] if not pd.api.types.is_object_dtype(series.dtype) else series).type
+            logical = logical_type(arrow)
+            if logical == "string" and not (pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype)):
+                logical = logical_type_of(series)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            arrow, logical = "mixed", "string"
+        out.append(ColumnType(str(name), str(arrow), logical))
+    return Schema(tuple(out))
 
 
 def _numeric_summary(values: np.ndarray, weights: np.ndarray | None = None) -> NumericSummary:
@@ -157,23 +136,31 @@ def _float_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
     return series.to_numpy(dtype=float, na_value=np.nan)
 
 
-def profile_column(series: pd.Series) -> ColumnProfile:
-    """Profile one column.
+def profile_column(series: pd.Series, logical: LogicalType | None = None) -> ColumnProfile:
+    """Profile one column, of the given logical type (default: the type of its values).
 
     A numeric column with few distinct values (codes, counts, 0/1) is summarised from its value
     counts rather than row by row: the same numbers, computed over at most
-    :data:`MAX_CATEGORIES` values.
+    :data:`MAX_CATEGORIES` values. A column declared numeric or a date whose values are text
+    (``type: integer`` in a spec rule on a CSV column) is summarised from the values that read
+    as numbers or dates; the others count in the rule's ``type`` result, not here.
     """
-    kind = _kind(series)
+    logical = logical or logical_type_of(series)
+    kind: ColumnKind = KIND_OF[logical]
+    values = series
+    if kind == "numeric" and (not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
+        values = pd.to_numeric(series.astype(object).where(series.notna(), None), errors="coerce")
+    elif kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(series.dtype):
+        values = pd.to_datetime(series, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
     counts = _value_counts(series) if kind != "datetime" else None
     numeric = None
-    if kind == "numeric" and counts is not None:
+    if kind == "numeric" and counts is not None and values is series:
         numeric = _numeric_summary(counts.index.to_numpy(dtype=float, na_value=np.nan), counts.to_numpy())
     elif kind in ("numeric", "datetime"):
-        numeric = _numeric_summary(_float_values(series, kind))
+        numeric = _numeric_summary(_float_values(values, kind))
     return ColumnProfile(
         name=str(series.name),
-        dtype=str(series.dtype),
+        logical=logical,
         kind=kind,
         n_missing=int(series.isna().sum()),
         counts=_category_counts(counts),
@@ -293,7 +280,7 @@ def profile_frame(frame: pd.DataFrame, *, dataset: str, plan: ProfilePlan) -> Pr
         frame, treated = apply_missing_values(frame, plan.quality.missing_values)
     na_per_row = frame.isna().to_numpy().sum(axis=1)
     row_missing = np.bincount(na_per_row) if len(frame) else np.array([], dtype=np.int64)
-    columns = {str(name): profile_column(frame[name]) for name in frame.columns}
+    columns = {str(name): profile_column(frame[name], plan.types.get(str(name))) for name in frame.columns}
     # The digests first: their temporaries are freed before the group codes are allocated.
     row_hashes, digests = compute_digests(frame, plan, columns, dataset=dataset, treated_missing=treated)
     group_parts = [_codes(frame[a]) for a in plan.protected]
@@ -313,3 +300,57 @@ def profile_frame(frame: pd.DataFrame, *, dataset: str, plan: ProfilePlan) -> Pr
         sample=sample,
         digests=digests,
     )
+
+
+class PandasEngine:
+    """The in-memory engine: reads a file (or takes a DataFrame) whole and profiles it in one pass.
+
+    The reference implementation of :class:`~auditor.engines.base.Engine`; the other engines
+    run its kernel, :func:`profile_frame`, on parts of the data and merge.
+    """
+
+    name = "pandas"
+
+    def open(self, source: DataSource) -> DatasetHandle:
+        """Read the source (CSV, Parquet or a DataFrame), fingerprint it and take its schema."""
+        from auditor.sources import load_dataset
+
+        loaded = load_dataset(source)
+        frame = loaded.frame
+        schema = schema_of(frame)
+        if loaded.format == "parquet" and source.path is not None:
+            schema = _parquet_schema(source.path, schema)
+        return DatasetHandle(name=loaded.name, source=source, location=loaded.source, sha256=loaded.sha256,
+                             format=loaded.format, schema=schema, engine=self.name, details=loaded.details,
+                             n_rows=len(frame), state=frame)
+
+    def schema(self, source: DataSource) -> Schema:
+        """The schema (of the Parquet footer for a Parquet file; of the read frame otherwise)."""
+        if source.frame is None and source.path is not None and (source.format == "parquet" or (
+                source.format is None and source.path.suffix.lower() in (".parquet", ".pq"))):
+            try:
+                import pyarrow.parquet as pq
+
+                return Schema.from_arrow(pq.read_schema(source.path))
+            except Exception:  # unreadable: open() gives the user's message
+                pass
+        return self.open(source).schema
+
+    def profile(self, handle: DatasetHandle, plan: ProfilePlan) -> Profile:
+        """Profile the frame the handle holds."""
+        frame = handle.state if isinstance(handle.state, pd.DataFrame) else self.open(handle.source).state
+        return profile_frame(frame, dataset=handle.name, plan=plan)
+
+
+def _parquet_schema(path: object, fallback: Schema) -> Schema:
+    """The file's own Arrow schema (types as written, not as pandas read them back)."""
+    try:
+        import pyarrow.parquet as pq
+
+        schema = Schema.from_arrow(pq.read_schema(path))
+    except Exception:
+        return fallback
+    return schema if schema.names == fallback.names else fallback
+
+
+ENGINE = register_engine(PandasEngine())

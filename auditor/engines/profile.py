@@ -11,25 +11,35 @@ profile once.
 Canonical category labels
     Categories are compared as text: ``"1"`` for the integer 1 and for the float 1.0, ``"True"``
     for booleans, ISO dates for timestamps. Missing values are ``None``. Reference files and
-    spec values (``favourable: 0``) are converted the same way (:func:`canonical_label`).
+    spec values (``favourable: 0``) are converted the same way (:func:`canonical_label`, from the
+    pandas-free core :mod:`auditor.profile.labels`).
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from auditor.engines.base import ColumnKind
+from auditor.profile.labels import (  # re-exported: the checks import them from here
+    COUNT,
+    LABEL,
+    MAX_CATEGORIES,
+    PREDICTION,
+    SCORE_BIN,
+    canonical_label,
+)
+
 if TYPE_CHECKING:
     from auditor.engines.associations import FeatureTable
-    from auditor.engines.digests import Digests
+    from auditor.engines.digests import Digests, HashCounts
     from auditor.engines.sample import RowSample
-
-MAX_CATEGORIES = 1000
-"""Category counts are kept for columns with at most this many distinct values."""
 
 SKETCH_ALPHA = 0.01
 """Relative accuracy of the numeric sketches: every quantile is within 1 % of a true value."""
@@ -38,37 +48,6 @@ _GAMMA = (1 + SKETCH_ALPHA) / (1 - SKETCH_ALPHA)
 _LOG_GAMMA = math.log(_GAMMA)
 _KEY_OFFSET = 1 << 20  # keeps sketch keys of positive values positive and ordered
 
-LABEL = "__label__"
-PREDICTION = "__prediction__"
-SCORE_BIN = "__score_bin__"
-COUNT = "n"
-
-ColumnKind = Literal["numeric", "boolean", "datetime", "categorical"]
-
-
-def canonical_label(value: Any) -> str | None:
-    """Text form of a category value, shared by profiles, spec values and reference files.
-
-    Examples
-    --------
-    >>> canonical_label(1.0), canonical_label(1), canonical_label(True), canonical_label(None)
-    ('1', '1', 'True', None)
-    """
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float | np.floating):
-        if math.isnan(value):
-            return None
-        if math.isfinite(value) and float(value).is_integer():
-            return str(int(value))
-        return repr(float(value))
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value))
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    return str(value)
 
 
 def sketch_keys(values: np.ndarray) -> np.ndarray:
@@ -164,8 +143,9 @@ class ColumnProfile:
 
     Attributes
     ----------
-    name, dtype, kind
-        Column name, pandas dtype name and the auditor's kind of column.
+    name, logical, kind
+        Column name, its logical type (:data:`~auditor.engines.base.LogicalType`, from the spec
+        rules and the Arrow type, whatever the reader) and the auditor's kind of column.
     n_missing
         Missing cells (None, NaN, NaT).
     counts
@@ -176,7 +156,7 @@ class ColumnProfile:
     """
 
     name: str
-    dtype: str
+    logical: str
     kind: ColumnKind
     n_missing: int
     counts: dict[str, int] | None = None
@@ -200,7 +180,8 @@ class ColumnProfile:
         else:
             numeric = self.numeric or other.numeric
         kind = self.kind if self.kind == other.kind else "categorical"
-        return ColumnProfile(self.name, self.dtype, kind, self.n_missing + other.n_missing, counts, numeric)
+        logical = self.logical if self.logical == other.logical else "string"
+        return ColumnProfile(self.name, logical, kind, self.n_missing + other.n_missing, counts, numeric)
 
 
 def tidy_table(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -301,6 +282,81 @@ class Profile:
     features: FeatureTable | None = None
     sample: RowSample | None = field(default=None, repr=False)
     digests: Digests | None = field(default=None, repr=False)
+    engine: str = "pandas"
+    """The engine that computed it (recorded in a saved profile)."""
+
+    @property
+    def row_evidence(self) -> RowEvidence:
+        """The row-level part, kept in memory beside the statistics (see :class:`RowEvidence`)."""
+        d = self.digests
+        hashes = {} if d is None else {name: digest for name, digest in (("rows", d.rows), ("ids", d.ids), ("features", d.features))
+                                       if digest is not None and hasattr(digest, "hashes")}
+        examples = {} if d is None else {r.key: r.rows for r in d.rules if r.rows}
+        return RowEvidence(sample=self.sample, hashes=hashes, examples=examples)
+
+    def save(self, path: str | os.PathLike[str], *, row_evidence_key: bytes | None = None) -> Path:
+        """Write the profile in the versioned format of :mod:`auditor.profile.format`.
+
+        Parameters
+        ----------
+        path
+            The file to write (JSON; written atomically).
+        row_evidence_key
+            A secret of at least 16 bytes. Without it (the default) only the bounded statistics
+            are written; with it also the row evidence, every hash keyed with HMAC-SHA256. The
+            row sample is never written.
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
+        from auditor.engines.codec import to_document
+        from auditor.profile.format import check_document, write_document
+
+        target = Path(path)
+        document = to_document(self, row_evidence_key=row_evidence_key)
+        check_document(document, source=target)  # never write what could not be read back
+        write_document(target, document)
+        return target
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, row_evidence_key: bytes | None = None) -> Profile:
+        """Read a profile written by :meth:`save`.
+
+        Parameters
+        ----------
+        path
+            The saved profile.
+        row_evidence_key
+            The key the row evidence was written with, to read it too (hash digests come back
+            keyed: compare them with another profile's :meth:`keyed` digests). Without it, hash
+            digests come back as sizes only (:class:`~auditor.engines.digests.HashSummary`).
+
+        Raises
+        ------
+        auditor.profile.format.ProfileFormatError
+            For a file that is not a profile, an unknown ``profile_version`` or invalid content.
+        """
+        from auditor.engines.codec import from_document
+        from auditor.profile.format import ProfileFormatError, read_document
+
+        document = read_document(path)
+        try:
+            return from_document(document, row_evidence_key=row_evidence_key)
+        except ValueError as exc:
+            raise ProfileFormatError(str(exc), source=path) from None
+
+    def keyed(self, key: bytes) -> Profile:
+        """The same profile with its hash digests keyed (to compare with a profile loaded with ``key``)."""
+        import dataclasses
+
+        d = self.digests
+        if d is None:
+            return self
+        digests = dataclasses.replace(d, **{name: getattr(d, name).keyed(key) for name in ("rows", "ids", "features")
+                                            if getattr(d, name) is not None})
+        return dataclasses.replace(self, digests=digests)
 
     def merge(self, other: Profile) -> Profile:
         """Profile of the union of the rows of two profiles of the same dataset layout."""
@@ -318,4 +374,33 @@ class Profile:
             sample=self.sample.merge(other.sample) if self.sample and other.sample else self.sample or other.sample,
             digests=self.digests.merge(other.digests, self.n_rows) if self.digests and other.digests
             else self.digests or other.digests,
+            engine=self.engine,
         )
+
+
+@dataclass(frozen=True)
+class RowEvidence:
+    """The row-level part of a profile: what points at individual rows.
+
+    Kept in memory beside the statistics for the checks that need it (duplicates and shared
+    rows, proxy models, example rows), never in the evidence, and written by
+    :meth:`Profile.save` only when asked, with keyed hashes.
+
+    Attributes
+    ----------
+    sample
+        The bounded, seeded, stratified row sample (never written).
+    hashes
+        The hash digests by name (``rows``, ``ids``, ``features``): distinct hashes, their first
+        rows, the repeated rows.
+    examples
+        Example failing rows per rule key (row numbers, 0-based, in the data's order).
+    """
+
+    sample: RowSample | None = None
+    hashes: dict[str, HashCounts] = field(default_factory=dict)
+    examples: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+__all__ = ["COUNT", "LABEL", "MAX_CATEGORIES", "PREDICTION", "SCORE_BIN", "ColumnKind", "ColumnProfile", "GroupTable",
+           "NumericSummary", "Profile", "RowEvidence", "canonical_label", "sketch_keys", "sketch_value", "tidy_table"]

@@ -160,7 +160,13 @@ class Metric:
             raise ValueError(f"metric name {self.name!r} is not in the documented vocabulary")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form; empty fields are left out."""
+        """JSON-serialisable form; empty fields are left out.
+
+        Returns
+        -------
+        dict
+            The metric as it appears in ``evidence.json``; non-finite numbers become ``None``.
+        """
         out: dict[str, Any] = {"name": self.name, "value": _clean(self.value)}
         if self.group is not None:
             out["group"] = dict(self.group)
@@ -231,7 +237,13 @@ class Finding:
     artefacts: tuple[Artefact, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form (``artefacts`` only when there are any)."""
+        """JSON-serialisable form (``artefacts`` only when there are any).
+
+        Returns
+        -------
+        dict
+            The finding as it appears in ``evidence.json``.
+        """
         out = {
             "id": self.id,
             "check": self.check,

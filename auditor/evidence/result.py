@@ -79,7 +79,19 @@ class AuditResult:
         return self.exit_code_for(strict=False)
 
     def exit_code_for(self, *, strict: bool) -> int:
-        """Exit code; with ``strict``, insufficient evidence (and nothing worse) gives 3."""
+        """Exit code; with ``strict``, insufficient evidence (and nothing worse) gives 3.
+
+        Parameters
+        ----------
+        strict
+            Treat insufficient evidence as a reason to stop (the CLI's ``--strict``).
+
+        Returns
+        -------
+        int
+            0 (nothing failed), 1 (a check failed or errored) or 3 (insufficient evidence,
+            only with ``strict``); see :mod:`auditor.exitcodes`.
+        """
         statuses = {f.status for f in self.findings}
         if statuses & {Status.FAIL, Status.ERROR}:
             return exitcodes.CHECK_FAILED
@@ -88,15 +100,43 @@ class AuditResult:
         return exitcodes.OK
 
     def to_dict(self) -> dict[str, Any]:
-        """The evidence document as a JSON-serialisable dict (a deep copy)."""
+        """The evidence document as a JSON-serialisable dict (a deep copy).
+
+        Returns
+        -------
+        dict
+            The document that ``evidence.json`` holds.
+        """
         return json.loads(self.to_json())
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        """The evidence document as JSON text."""
+        """The evidence document as JSON text.
+
+        Parameters
+        ----------
+        indent
+            Indentation of the JSON text (``None``: one line).
+
+        Returns
+        -------
+        str
+            The text of ``evidence.json`` (UTF-8, no non-finite numbers).
+        """
         return json.dumps(self.evidence, indent=indent, ensure_ascii=False, allow_nan=False)
 
     def to_html(self, *, language: str | None = None) -> str:
-        """The HTML report, rendered from the evidence alone."""
+        """The HTML report, rendered from the evidence alone.
+
+        Parameters
+        ----------
+        language
+            ``"nl"`` or ``"en"`` (default: the spec's ``report.language``).
+
+        Returns
+        -------
+        str
+            One self-contained HTML document.
+        """
         from auditor.render import render_html
 
         return render_html(self.evidence, language=language)
@@ -108,6 +148,13 @@ class AuditResult:
         half-written report behind. The artefacts of the findings (e.g. reweighing weights) are
         written beside them as CSV files, rebuilt from the evidence (each file's SHA-256 is in
         the evidence).
+
+        Parameters
+        ----------
+        directory
+            The folder to write into (created when missing).
+        language
+            Language of the report, ``"nl"`` or ``"en"`` (default: the spec's ``report.language``).
 
         Returns
         -------

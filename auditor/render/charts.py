@@ -23,7 +23,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from auditor.reference import JOINT_SEPARATOR
+from auditor.profile.labels import JOINT_SEPARATOR
 from auditor.render.i18n import Translator, format_interval, format_metric
 from auditor.render.privacy import below_floor
 

@@ -72,6 +72,8 @@ _RANGE = re.compile(r"^(.*)\(([a-z0-9])\)-\(([a-z0-9])\)$")
 
 def _covers(requirement: str, item: str) -> bool:
     """Whether a requirement's article (``10(2)(a)-(d)``, ``10(5)``) covers an item's (``10(2)(b)``, ``10(5)(a)``)."""
+    if ", " in requirement:  # several articles, e.g. "4a(1), 10(5)"
+        return any(_covers(part, item) for part in requirement.split(", "))
     if item == requirement or item.startswith(requirement + "("):
         return True
     span = _RANGE.match(requirement)
@@ -548,7 +550,7 @@ class _Report:
         for d in self.ev.get("datasets") or []:
             roles = d.get("roles") or {}
             columns = [
-                {"name": c["name"], "kind": str(self.t(f"report.kind.{c['kind']}")), "dtype": c.get("dtype") or "",
+                {"name": c["name"], "kind": str(self.t(f"report.kind.{c['kind']}")), "dtype": c.get("logical_type") or c.get("dtype") or "",
                  "missing": format_number(c.get("n_missing"), self.lang),
                  "distinct": format_number(c["n_distinct"], self.lang) if c.get("n_distinct") is not None else str(self.t("report.datasheet.many")),
                  "role": ", ".join(str(self.t(f"report.column_role.{r}")) for r, col in roles.items() if col == c["name"])}

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import copy
 import difflib
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from auditor.engines.profile import canonical_label
 from auditor.errors import SpecError
 from auditor.files import read_yaml
+from auditor.profile.labels import canonical_label
 from auditor.spec.governance import check_governance
 from auditor.spec.model import (
     DATASET_ROLES,
+    ENGINES,
     AuditSpec,
     ChecksConfig,
     Columns,
@@ -32,11 +32,11 @@ from auditor.spec.model import (
 from auditor.spec.monitoring import parse_monitoring
 from auditor.spec.quality import parse_quality
 
-_TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance", "quality", "monitoring")
+_TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance", "quality", "monitoring", "engine")
 _COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "protected", "features", "id", "selection",
                 "label_source")
 LABEL_SOURCES = ("selected_cases", "random_sample", "all_cases", "mixed")
-_SOURCE_KEYS = ("path", "file", "format", "delimiter", "encoding", "header", "names")
+_SOURCE_KEYS = ("path", "file", "table", "format", "delimiter", "encoding", "header", "names")
 _CHECK_KEYS = ("rulebook", "thresholds", "skip", "reference_groups", "intersections")
 _REPORT_KEYS = ("language", "output", "signatories")
 _SIGNATORY_KEYS = ("name", "role")
@@ -76,9 +76,15 @@ class _Problems:
         raise error
 
 
+def _is_frame(value: Any) -> bool:
+    """Whether ``value`` is a pandas DataFrame (without loading pandas: a caller who made one has)."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(value, pandas.DataFrame)
+
+
 def _json_safe(value: Any) -> Any:
     """The spec as given, with DataFrames replaced by a description (for hashing)."""
-    if isinstance(value, pd.DataFrame):
+    if _is_frame(value):
         return f"<DataFrame {value.shape[0]}x{value.shape[1]}>"
     if isinstance(value, Mapping):
         return {str(k): _json_safe(v) for k, v in value.items()}
@@ -131,15 +137,21 @@ def _resolve(value: Any, base_dir: Path) -> Path:
 
 def _source(name: str, value: Any, base_dir: Path, problems: _Problems) -> DataSource | None:
     key = f"data.{name}"
-    if isinstance(value, pd.DataFrame):
+    if _is_frame(value) or _is_spark_frame(value):
         return DataSource(name=name, frame=value)
     if isinstance(value, str | Path):
         return DataSource(name=name, path=_resolve(value, base_dir))
     if isinstance(value, Mapping):
         problems.unknown_keys(value, _SOURCE_KEYS, key)
         location = value.get("path", value.get("file"))
+        table = value.get("table")
+        if table is not None:
+            if not isinstance(table, str) or location is not None:
+                problems.add(f"{key}.table", f"must be one table name of the Spark catalog, without 'path:', found {table!r}")
+                return None
+            return DataSource(name=name, table=table)
         if location is None:
-            problems.add(key, "needs 'path: <file>' (a CSV or Parquet file)")
+            problems.add(key, "needs 'path: <file>' (a CSV or Parquet file) or, with engine: spark, 'table: <name>'")
             return None
         fmt = value.get("format")
         if fmt is not None and fmt not in ("csv", "parquet"):
@@ -165,6 +177,29 @@ def _source(name: str, value: Any, base_dir: Path, problems: _Problems) -> DataS
         )
     problems.add(key, f"must be a file path, a DataFrame or a mapping with 'path:', found {type(value).__name__}")
     return None
+
+
+def _is_spark_frame(value: Any) -> bool:
+    """Whether ``value`` is a Spark DataFrame (checked by type name: pyspark is not imported)."""
+    return type(value).__name__ == "DataFrame" and type(value).__module__.startswith("pyspark.sql")
+
+
+def _engine(value: Any, sources: Mapping[str, DataSource], problems: _Problems) -> str:
+    if value is None:
+        value = "auto"
+    if value not in ENGINES:
+        hint = difflib.get_close_matches(str(value), ENGINES, n=1)
+        did = f"; did you mean {hint[0]!r}?" if hint else ""
+        problems.add("engine", f"unknown engine {value!r}{did} (allowed: {', '.join(ENGINES)})")
+        return "auto"
+    for name, source in sources.items():
+        spark_only = source.table is not None or _is_spark_frame(source.frame)
+        if spark_only and value not in ("spark", "auto"):
+            what = f"table {source.table!r}" if source.table is not None else "a Spark DataFrame"
+            problems.add("engine", f"data.{name} is {what}, which only engine: spark reads (found engine: {value})")
+        elif source.table is not None and value == "auto":
+            problems.add(f"data.{name}.table", "a table of the Spark catalog needs engine: spark")
+    return str(value)
 
 
 def _thresholds(value: Any, problems: _Problems) -> dict[str, float]:
@@ -328,7 +363,7 @@ def build_spec(
 
     reference: Reference | None = None
     ref_raw = raw.get("reference")
-    if isinstance(ref_raw, pd.DataFrame):
+    if _is_frame(ref_raw):
         reference = Reference(frame=ref_raw)
     elif isinstance(ref_raw, str | Path):
         reference = Reference(path=_resolve(ref_raw, base))
@@ -336,7 +371,7 @@ def build_spec(
         problems.unknown_keys(ref_raw, _REFERENCE_KEYS, "reference")
         file = ref_raw.get("file")
         setting = _setting(ref_raw.get("setting"), problems)
-        if isinstance(file, pd.DataFrame):
+        if _is_frame(file):
             reference = Reference(frame=file, setting=setting)
         elif isinstance(file, str | Path):
             reference = Reference(path=_resolve(file, base), setting=setting)
@@ -403,6 +438,7 @@ def build_spec(
         governance = {}
     check_governance(governance, problems)
     quality = parse_quality(raw.get("quality"), base, problems)
+    engine = _engine(raw.get("engine"), sources, problems)
     monitoring = parse_monitoring(raw.get("monitoring"), base, problems)
 
     problems.raise_if_any()
@@ -415,10 +451,12 @@ def build_spec(
         report=report,
         governance=governance,
         quality=quality,
+        engine=engine,
         monitoring=monitoring,
         source_file=source_file,
         base_dir=base,
         raw=_json_safe(raw),
+        given=raw,
     )
 
 
@@ -448,6 +486,11 @@ def load_spec(spec: str | Path | Mapping[str, Any] | AuditSpec, **overrides: Any
     **overrides
         Keys to override, nested with dots: ``load_spec("audit.yaml", **{"report.language": "en"})``.
 
+    Returns
+    -------
+    AuditSpec
+        The validated spec; no data has been read yet.
+
     Raises
     ------
     SpecError
@@ -456,7 +499,11 @@ def load_spec(spec: str | Path | Mapping[str, Any] | AuditSpec, **overrides: Any
     if isinstance(spec, AuditSpec):
         if not overrides:
             return spec
-        spec = {**spec.raw, "data": {k: (v.frame if v.frame is not None else v.path) for k, v in spec.data.items()}}
+        if not spec.given:
+            raise SpecError("overrides need a spec built by load_spec (this AuditSpec was made by hand); "
+                            "use dataclasses.replace to change it")
+        # The spec as given, objects included, with relative paths against the same folder.
+        return build_spec(_merge(dict(spec.given), overrides), source_file=spec.source_file, base_dir=spec.base_dir)
     if isinstance(spec, str | Path):
         path = Path(spec)
         raw = _read_yaml(path)

@@ -10,17 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from auditor.spec.monitoring import MonitoringSpec
 from auditor.spec.quality import QualitySpec
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATASET_ROLES: tuple[str, ...] = ("training", "validation", "test", "production")
 """Names of the datasets an audit may have, in the order they are reported."""
 
 Language = Literal["en", "nl"]
+
+ENGINES: tuple[str, ...] = ("auto", "pandas", "duckdb", "spark")
+"""Values of ``engine:`` in the spec and ``--engine`` on the command line (see :mod:`auditor.engines`)."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,8 @@ class DataSource:
     path
         The file, resolved against the spec file's folder; ``None`` for a DataFrame.
     frame
-        The DataFrame given directly in Python; ``None`` for a file.
+        The DataFrame given directly in Python (pandas, or a Spark DataFrame for the Spark
+        engine); ``None`` for a file.
     format
         ``csv`` or ``parquet``; ``None`` means: decide from the file name.
     delimiter, encoding
@@ -46,17 +51,20 @@ class DataSource:
 
     name: str
     path: Path | None = None
-    frame: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    frame: Any = field(default=None, compare=False, repr=False)
     format: str | None = None
     delimiter: str | None = None
     encoding: str | None = None
     header: bool = True
     names: tuple[str, ...] | None = None
+    table: str | None = None
 
     @property
     def label(self) -> str:
-        """How the source is named in messages: the file path, or ``<DataFrame 'name'>``."""
-        return str(self.path) if self.path is not None else f"<DataFrame {self.name!r}>"
+        """How the source is named in messages: the file path, the table, or ``<DataFrame 'name'>``."""
+        if self.path is not None:
+            return str(self.path)
+        return f"<table {self.table}>" if self.table is not None else f"<DataFrame {self.name!r}>"
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,9 @@ class AuditSpec:
     quality
         What the data must look like: rules, missing-value codes, validators, date column
         (:class:`~auditor.spec.quality.QualitySpec`).
+    engine
+        How the data is read and profiled: one of :data:`ENGINES` (``auto`` = pandas for
+        DataFrames and small files, DuckDB for large files, Spark for Spark DataFrames).
     monitoring
         Scheduled monitoring runs: the frozen reference, the run history, their thresholds
         (:class:`~auditor.spec.monitoring.MonitoringSpec`).
@@ -175,6 +186,9 @@ class AuditSpec:
     raw
         The spec as given (JSON-safe, DataFrames replaced by their names), hashed into the
         evidence.
+    given
+        The spec as given, with its DataFrames and schema objects, so that
+        :func:`~auditor.spec.load_spec` can apply overrides to a built spec.
     """
 
     data: Mapping[str, DataSource]
@@ -185,7 +199,9 @@ class AuditSpec:
     report: ReportConfig = field(default_factory=ReportConfig)
     governance: Mapping[str, Any] = field(default_factory=dict)
     quality: QualitySpec = field(default_factory=QualitySpec)
+    engine: str = "auto"
     monitoring: MonitoringSpec = field(default_factory=MonitoringSpec)
     source_file: Path | None = None
     base_dir: Path = field(default_factory=Path.cwd)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    given: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)

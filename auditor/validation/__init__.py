@@ -6,6 +6,14 @@ counts, bounded example rows and privacy-safe example values. pandera and Great 
 are imported only when a spec names a schema or a suite.
 """
 
-from auditor.validation.results import RuleResult
+from typing import Any
 
 __all__ = ["RuleResult"]
+
+
+def __getattr__(name: str) -> Any:  # lazy: the spec loader imports this package without pandas
+    if name == "RuleResult":
+        from auditor.validation.results import RuleResult
+
+        return RuleResult
+    raise AttributeError(name)

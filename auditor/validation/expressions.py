@@ -24,10 +24,11 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # parsing needs neither; evaluating imports them (the spec loader parses only)
+    import numpy as np
+    import pandas as pd
 
 FUNCTIONS = ("abs", "isna", "notna")
 _BACKTICK = re.compile(r"`([^`]+)`")
@@ -156,6 +157,9 @@ def parse_expression(text: str) -> Expression:
 
 
 def _truth(value: Any, n: int) -> np.ndarray:
+    import numpy as np
+    import pandas as pd
+
     if isinstance(value, pd.Series):
         return value.fillna(False).to_numpy(dtype=bool) if value.dtype != bool else value.to_numpy()
     if isinstance(value, np.ndarray):
@@ -177,6 +181,9 @@ def evaluate(expression: Expression, frame: pd.DataFrame) -> tuple[np.ndarray, n
     TypeError, ValueError
         When the columns' types do not support an operation (e.g. text compared with a number).
     """
+    import numpy as np
+    import pandas as pd
+
     n = len(frame)
 
     def value(node: ast.AST) -> Any:

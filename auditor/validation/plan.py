@@ -8,7 +8,7 @@ profiling), and keeps for each dataset the rules whose columns it has.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +55,7 @@ class QualityPlan:
     header_duplicates: tuple[str, ...] = ()
 
 
-def quality_plans(spec: AuditSpec, frames: Mapping[str, pd.DataFrame],
+def quality_plans(spec: AuditSpec, frames: Mapping[str, pd.DataFrame | Sequence[str]],
                   details: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, QualityPlan]:
     """One :class:`QualityPlan` per dataset.
 
@@ -64,7 +64,7 @@ def quality_plans(spec: AuditSpec, frames: Mapping[str, pd.DataFrame],
     spec
         The validated spec.
     frames
-        The loaded data by role.
+        The column names by role (or the loaded data: its columns are used).
     details
         The loader's details per role (``duplicated_columns`` is used).
 
@@ -75,7 +75,8 @@ def quality_plans(spec: AuditSpec, frames: Mapping[str, pd.DataFrame],
         or the expectation suite cannot be used.
     """
     quality = spec.quality
-    present = {name: {str(c) for c in frame.columns} for name, frame in frames.items()}
+    frames = {name: list(getattr(frame, "columns", frame)) for name, frame in frames.items()}
+    present = {name: {str(c) for c in columns} for name, columns in frames.items()}
     everywhere = set().union(*present.values()) if present else set()
     problems = [(key, f"column {column!r} is in none of the datasets ({', '.join(frames)})")
                 for column, key in quality.columns.items() if column not in everywhere]
@@ -99,7 +100,7 @@ def quality_plans(spec: AuditSpec, frames: Mapping[str, pd.DataFrame],
     for name, frame in frames.items():
         have = present[name]
         missing_values: dict[str, tuple[Any, ...]] = {}
-        for column in frame.columns:
+        for column in frame:
             codes = (*quality.missing_values.get(ALL_COLUMNS, ()), *quality.missing_values.get(str(column), ()))
             if codes and column != spec.columns.id:
                 missing_values[str(column)] = tuple(dict.fromkeys(codes))

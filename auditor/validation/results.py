@@ -14,9 +14,12 @@ Examples are bounded and privacy-safe:
   value at least :data:`MIN_VALUE_COUNT` failing rows share (a value that few rows have could
   point to a person), never for the id column, and never for rules over several columns.
 
-Results merge exactly (counts add; the rows of the second part are shifted by the first part's
-row count and the first :data:`MAX_EXAMPLES` kept); the value counts of a merged result are exact
-for the values both parts kept.
+Results merge exactly (counts add; success is decided again from the merged counts, honouring a
+Great Expectations ``mostly``; the rows of the second part are shifted by the first part's row
+count and the first :data:`MAX_EXAMPLES` kept); the value counts of a merged result are exact for
+the values both parts kept. Table-level expectations (a row count between bounds, a column
+list) are decided per part and merged with "holds on every part": run them on the whole
+dataset (the pandas engine does) when that differs.
 """
 
 from __future__ import annotations
@@ -89,12 +92,28 @@ class RuleResult:
         for value, count in other.values:
             counts[value] = counts.get(value, 0) + count
         failed = None if self.n_failed is None and other.n_failed is None else (self.n_failed or 0) + (other.n_failed or 0)
+        checked = self.n_checked + other.n_checked
         return RuleResult(
             source=self.source, rule=self.rule, column=self.column,
-            n_checked=self.n_checked + other.n_checked, n_failed=failed, rows=rows,
-            values=_top_values(counts), success=self.success and other.success,
+            n_checked=checked, n_failed=failed, rows=rows,
+            values=_top_values(counts), success=self._merged_success(other, checked, failed),
             detail=self.detail, key=self.key,
         )
+
+    def _merged_success(self, other: RuleResult, checked: int, failed: int | None) -> bool:
+        """Success over both parts, from the merged counts (a part's verdict is not the whole's).
+
+        A row rule holds when no row fails, or, with a Great Expectations ``mostly``, when the
+        share of checked rows that pass is at least ``mostly`` (GX's own rule). A rule that
+        raised, and a table-level rule (no row counts), hold when they hold on both parts.
+        """
+        if failed is None or "error" in self.detail or "error" in other.detail:
+            return self.success and other.success
+        kwargs = self.detail.get("kwargs")
+        mostly = kwargs.get("mostly") if isinstance(kwargs, Mapping) else None
+        if isinstance(mostly, int | float) and not isinstance(mostly, bool):
+            return checked == 0 or (checked - failed) / checked >= float(mostly)
+        return failed == 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form for finding parameters."""
@@ -123,7 +142,7 @@ def example_values(values: Iterable[Any] | pd.Series, *, identifying: bool) -> t
     """
     if identifying:
         return ()
-    from auditor.engines.profile import canonical_label
+    from auditor.profile.labels import canonical_label
 
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     counts = series.value_counts(dropna=False)

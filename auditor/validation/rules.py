@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from auditor.engines.profile import canonical_label
+from auditor.profile.labels import canonical_label
 from auditor.spec.quality import ColumnRule
 from auditor.validation.expressions import Expression, evaluate
 from auditor.validation.results import RuleResult, example_values, first_rows, json_safe

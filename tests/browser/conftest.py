@@ -1,14 +1,18 @@
 """A real headless Chromium (the system's ``/usr/bin/chromium``) driven by Playwright, with axe-core.
 
-``.ci/run`` installs all three (apt ``chromium``, pip ``playwright``, ``npm ci`` for axe-core),
-so CI runs these tests. Locally they are skipped, with the reason, only when Chromium is not
-installed and ``CI`` is not set; with ``CI`` set, or with Chromium present, anything missing is
-an error. Playwright's own browser downloads are never used.
+The browser tests need three things: Chromium (``apt-get install chromium``; another binary with
+``AUDITOR_CHROMIUM=/path``), the Python package playwright (the ``[test]`` extra) and axe-core
+(``npm ci``, from package-lock.json). Outside CI, when any of them is missing, every browser
+test is skipped with one line naming what is missing and how to install it. Under CI (``CI``
+set, as ``.ci/run`` does after installing all three) a missing one is an error, so the report's
+accessibility is never silently untested. Playwright's own browser downloads are never used.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +20,6 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("AUDITOR_CHROMIUM", "/usr/bin/chromium"))
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -24,23 +27,56 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _missing(what: str) -> None:
-    pytest.fail(f"{what}; .ci/run installs it (apt-get install chromium; pip install '.[test]'; npm ci)")
+def _chromium() -> Path:
+    """``AUDITOR_CHROMIUM``, else Debian's ``/usr/bin/chromium``, else a ``chromium`` on the PATH."""
+    if os.environ.get("AUDITOR_CHROMIUM"):
+        return Path(os.environ["AUDITOR_CHROMIUM"])
+    default = Path("/usr/bin/chromium")
+    if default.exists():
+        return default
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    return Path(found) if found else default
+
+
+CHROMIUM = _chromium()
+
+
+def missing_tools() -> list[str]:
+    """What the browser tests need and is not installed, each with how to install it."""
+    missing = []
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        missing.append(f"Chromium (not at {CHROMIUM}; apt-get install chromium, or set AUDITOR_CHROMIUM)")
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("the Python package playwright (pip install '.[test]')")
+    if not AXE.is_file():
+        missing.append(f"axe-core (not at {AXE.relative_to(ROOT)}; npm ci)")
+    return missing
+
+
+def _under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def skip_module_without_tools() -> None:
+    """Outside CI, skip the calling test module (one summary line) when a tool is missing."""
+    missing = missing_tools()
+    if missing and not _under_ci():
+        pytest.skip(f"browser tests need {'; '.join(missing)} (with CI=true this is an error)", allow_module_level=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def browser_tools() -> None:
+    """Under CI a missing tool fails every browser test (outside CI the module was skipped)."""
+    missing = missing_tools()
+    if missing:
+        pytest.fail(f"browser tests cannot run under CI: missing {'; '.join(missing)}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(browser_tools: None) -> Iterator[Any]:
     """A headless Chromium for the session."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            _missing(f"Chromium is not installed at {CHROMIUM} and CI is set: the browser tests must run")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); set CI=true to make this an error")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the Python package playwright is not installed")
-    if not AXE.is_file():
-        _missing(f"axe-core is not installed at {AXE}")
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -48,6 +84,6 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def axe_source() -> str:
+def axe_source(browser_tools: None) -> str:
     """The axe-core script, injected into pages by the tests."""
     return AXE.read_text(encoding="utf-8")

@@ -14,7 +14,9 @@ from render.cases import HOSTILE_STRINGS, hostile_result, sample_result
 from auditor.render import render_html
 from auditor.render.i18n import LANGUAGES
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS
+from .conftest import CHROMIUM, CHROMIUM_ARGS, skip_module_without_tools
+
+skip_module_without_tools()
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 CASES = {"sample": sample_result, "hostile": hostile_result}
@@ -89,6 +91,7 @@ def _pages(pdf: bytes) -> int:
     return len(PdfReader(BytesIO(pdf)).pages)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_print_gives_an_a4_pdf(browser: Any, tmp_path: Path, language: str) -> None:
     page, context, _ = _open(browser, _report(tmp_path, "sample", language))
@@ -99,6 +102,7 @@ def test_print_gives_an_a4_pdf(browser: Any, tmp_path: Path, language: str) -> N
     context.close()
 
 
+@pytest.mark.slow
 def test_chromium_command_line_prints_the_report(tmp_path: Path, browser: Any) -> None:
     source = _report(tmp_path, "sample", "en")
     target = tmp_path / "report.pdf"

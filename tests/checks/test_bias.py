@@ -186,6 +186,7 @@ def test_calibration_flags_a_score_that_overstates_a_groups_risk() -> None:
     assert oe.value == pytest.approx(1.0, abs=0.06)
 
 
+@pytest.mark.slow
 def test_proxy_features_name_district_for_migration_background(sample_dir: Path) -> None:
     train = pd.read_parquet(sample_dir / "train.parquet")
     ctx = context({"training": train}, {"target": "label", "protected": ["sex", "age_band", "migration_background"],

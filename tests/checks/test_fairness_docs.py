@@ -71,6 +71,7 @@ def _findings(sample_dir: Path) -> list:
     return [f for ctx in contexts for check in registry().values() if check.id in IDS for f in check.run(ctx)]
 
 
+@pytest.mark.slow
 def test_every_emitted_message_renders_in_both_languages(sample_dir: Path) -> None:
     findings = _findings(sample_dir)
     statuses = {(f.check, f.status) for f in findings}

@@ -17,7 +17,7 @@ from auditor.classification._facts import CHOICES, KEYS
 from auditor.classification._timeline import load_timeline
 
 CATEGORIES = set(_data.vocabulary()["categories"])
-DATE_RULES = {"high_risk", "gpai", "transparency_marking", "prohibited"}
+DATE_RULES = {"high_risk", "gpai", "transparency_marking", "prohibited", "prohibited_pending"}
 PACKAGE = Path(_data.__file__).parent
 
 
@@ -109,7 +109,9 @@ def test_timeline_dates_have_sources_and_unverified_points_are_marked() -> None:
     timeline = load_timeline()
     ids = [v.id for v in timeline.versions]
     assert ids == ["aia-2024", "aia-2024-amended-2026"]
-    assert timeline.versions[0].verified and not timeline.versions[1].verified
+    assert timeline.versions[0].verified and timeline.versions[1].verified
+    assert timeline.versions[1].in_force_from == dt.date(2026, 7, 27)  # OJ 24 Jul 2026, third day after
+    assert "2026/1744" in timeline.versions[1].source
     for key, spec in timeline.dates.items():
         assert _bilingual(spec["title"]), key
         for version_id, entry in spec.items():
@@ -119,8 +121,17 @@ def test_timeline_dates_have_sources_and_unverified_points_are_marked() -> None:
     assert timeline.require("high_risk_annex_iii", amended).date == dt.date(2027, 12, 2)
     assert timeline.require("high_risk_annex_i", amended).date == dt.date(2028, 8, 2)
     assert timeline.require("high_risk_legacy_public", amended).date == dt.date(2030, 8, 2)
-    assert not timeline.require("high_risk_legacy_public", amended).verified
+    assert timeline.require("transparency_marking_legacy", amended).date == dt.date(2026, 12, 2)
+    assert "111(4)" in str(timeline.require("transparency_marking_legacy", amended).source)
+    assert timeline.require("prohibition_intimate_imagery", amended).date == dt.date(2026, 12, 2)
+    assert timeline.require("annex_x", amended).date == dt.date(2030, 12, 31)
+    # every fact of the amended timeline carries a source that names the amending regulation or article
+    for key, spec in timeline.dates.items():
+        if "aia-2024-amended-2026" in spec:
+            assert "2026/1744" in str(spec["aia-2024-amended-2026"]["source"]), key
+    assert all(timeline.require(k, amended).verified for k in timeline.dates if timeline.entry(k, amended))
     assert timeline.entry("prohibition_intimate_imagery", timeline.versions[0]) is None
+    assert timeline.entry("bias_special_categories", timeline.versions[0]) is None
 
 
 def test_package_imports_only_the_standard_library_yaml_and_auditor_basics() -> None:

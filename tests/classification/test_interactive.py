@@ -29,6 +29,7 @@ def test_dutch_session_for_the_benefits_case_writes_an_equivalent_facts_file(
         "Gemeente Voorbeeld",
         "1, 2",  # aanbieder, gebruiksverantwoordelijke
         "j",  # overheid
+        "j",  # bedoeld voor gebruik door overheidsinstanties (art. 111, lid 2)
         "1",  # in gebruik
         "2024-06-01",
         "1",  # AI-systeem
@@ -41,7 +42,7 @@ def test_dutch_session_for_the_benefits_case_writes_an_equivalent_facts_file(
     ]
     assert _run(monkeypatch, out, answers, "--lang", "nl") == 0
     shown = capsys.readouterr().out
-    assert "Welke rol(len) heeft de organisatie" in shown and "Hoog-risico-AI-systeem" in shown
+    assert "Welke rol(len) heeft de organisatie" in shown and "AI-systeem met een hoog risico" in shown
     assert "Profileert het" not in shown  # no derogation claimed: profiling does not matter
     assert "opensourcelicentie?" not in shown  # high-risk: Art. 2(12) cannot apply
     written = load_system(out)
@@ -60,7 +61,7 @@ def test_model_path_asks_compute_and_designation_but_no_use_questions(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     out = tmp_path / "model.yaml"
-    answers = ["Taalmodel", "Lab B.V.", "provider", "n", "in_development", "3", "1", "3e24", "n"]
+    answers = ["Taalmodel", "Lab B.V.", "provider", "n", "n", "n", "in_development", "3", "1", "3e24", "n"]
     assert _run(monkeypatch, out, answers, "--format", "json") == 0
     shown = capsys.readouterr().out
     assert "Cumulative compute used to train the model" in shown
@@ -74,7 +75,7 @@ def test_unsure_about_the_definition_uses_the_decision_aids_three_questions(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     out = tmp_path / "rules.yaml"
-    answers = ["Parkeren", "Gemeente X", "1", "y", "2", "5", "yes"]
+    answers = ["Parkeren", "Gemeente X", "1", "y", "y", "2", "5", "yes"]
     assert _run(monkeypatch, out, answers) == 0
     shown = capsys.readouterr().out
     assert "Does it only execute rules that people wrote" in shown
@@ -83,7 +84,7 @@ def test_unsure_about_the_definition_uses_the_decision_aids_three_questions(
     assert "Not an AI system" in shown
 
     out2 = tmp_path / "model.yaml"
-    answers = ["Risicomodel", "Gemeente X", "1", "y", "2", "5", "n", "y", "y", "1", "", "1", "", "", "n"]
+    answers = ["Risicomodel", "Gemeente X", "1", "y", "y", "2", "5", "n", "y", "y", "1", "", "1", "", "", "n"]
     assert _run(monkeypatch, out2, answers) == 0
     assert load_system(out2).kind == "ai_system"
 
@@ -92,7 +93,7 @@ def test_annex_i_product_is_asked_in_three_small_steps(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     out = tmp_path / "drone.yaml"
-    answers = ["Drone", "Fabrikant B.V.", "1", "n", "2", "1", "1", "", "3", "7", "y", "", ""]
+    answers = ["Drone", "Fabrikant B.V.", "1", "n", "n", "n", "2", "1", "1", "", "3", "7", "y", "", ""]
     assert _run(monkeypatch, out, answers) == 0
     facts = load_system(out)
     assert facts.annex_i is not None
@@ -106,7 +107,7 @@ def test_annex_i_product_is_asked_in_three_small_steps(
 
 def test_invalid_answers_are_asked_again(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     stdin = io.StringIO(
-        "\n".join(["", "Chat", "Gemeente X", "9", "1", "maybe", "n", "2", "1", "1", "", "1", "", "", "1", "n"]) + "\n"
+        "\n".join(["", "Chat", "Gemeente X", "9", "1", "maybe", "n", "n", "n", "2", "1", "1", "", "1", "", "", "1", "n"]) + "\n"
     )
     stdout = io.StringIO()
     answers = ask_facts(lang="en", stdin=stdin, stdout=stdout)

@@ -47,7 +47,7 @@ def test_text_table_has_system_roles_category_and_next_deadline(capsys: pytest.C
     assert lines[0].split() == ["systeem", "rollen", "categorie", "eerstvolgende", "termijn", "registerconcept"]
     assert set(lines[1]) == {"-", " "}
     triage = next(line for line in lines if line.startswith("Prioritering meldingen meldkamer"))
-    assert "gebruiksverantwoordelijke" in triage and "Hoog-risico-AI-systeem" in triage and "2027-12-02" in triage
+    assert "gebruiksverantwoordelijke" in triage and "AI-systeem met een hoog risico" in triage and "2027-12-02" in triage
     assert len(lines) == 2 + len(EXPECTED)
 
 

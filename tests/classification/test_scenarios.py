@@ -173,7 +173,7 @@ SCENARIOS = [
         "high_risk",
         bases=("annex_i",),
         annex_i={"section": "B", "area": "civil_aviation", "third_party_conformity": True},
-        only={("provider", "art4"), ("provider", "art2_2")},
+        only={("provider", "art2_2")},
     ),
     scenario(
         "annex-i-product-without-third-party-assessment-is-not-high-risk-art6(1)(b)",
@@ -464,7 +464,9 @@ SCENARIOS = [
         role=["deployer"],
         public_authority=True,
         annex_iii=["1.a"],
+        remote_biometric_identification="post",
         has={("deployer", "art26_10")},
+        lacks={("deployer", "art5_2_7")},
     ),
     scenario(
         "provider-and-deployer-at-once-bear-both-sets-of-duties-art16-art26",

@@ -102,6 +102,7 @@ def _assert_digests_equal(a: Digests, b: Digests) -> None:
         pd.testing.assert_frame_equal(table, b.label_tables.tables[key])
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None)
 @given(st.lists(st.integers(1, 499), min_size=1, max_size=4, unique=True))
 def test_digest_of_whole_equals_merge_of_chunks(cuts: list[int]) -> None:

@@ -51,6 +51,7 @@ def assert_profiles_equal(a: Profile, b: Profile) -> None:
     pd.testing.assert_frame_equal(a.groups.scores, b.groups.scores)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.integers(1, 1999), min_size=1, max_size=5, unique=True))
 def test_profile_of_whole_equals_merge_of_chunks(cuts: list[int]) -> None:

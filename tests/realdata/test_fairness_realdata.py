@@ -125,6 +125,7 @@ def test_compas_auc_by_race_equals_roc_auc_score_exactly(compas: pd.DataFrame) -
     assert metric(finding, "auc").value == pytest.approx(roc_auc_score(compas["two_year_recid"], compas["decile_score"]), abs=1e-12)
 
 
+@pytest.mark.slow
 def test_adult_with_a_model_trained_here(shared_data: Path) -> None:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -157,6 +158,7 @@ def test_adult_with_a_model_trained_here(shared_data: Path) -> None:
     assert metric(comp, "chi_square").value == pytest.approx(chi2_contingency(table.to_numpy(), correction=False).statistic, rel=1e-12)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("predictions", "facts"), [
     ("lightgbm_baseline_57", {"accuracy": 0.8202, ("selection_rate", "1"): 0.4394, ("selection_rate", "2"): 0.2593,
                               ("true_positive_rate", "1"): 0.7737, ("true_positive_rate", "2"): 0.6699,

@@ -117,7 +117,7 @@ def test_strict_translator_reports_the_missing_key() -> None:
 
 def test_dutch_report_uses_the_terms_of_the_regulation() -> None:
     page = render_html(sample_result().evidence, language="nl", strict=True)
-    for term in ("aanbieder", "gebruiksverantwoordelijke", "Hoog-risico-AI-systeem", "Bijlage IV, punt 2, onder d",
+    for term in ("aanbieder", "gebruiksverantwoordelijke", "AI-systeem met een hoog risico", "Bijlage IV, punt 2, onder d",
                  "Art. 10, lid 2, onder f", "technische documentatie"):
         assert term in page, term
     english = render_html(sample_result().evidence, language="en", strict=True)

@@ -1,0 +1,612 @@
+"""The DuckDB engine: Parquet and CSV files profiled out of core, in bounded memory.
+
+DuckDB (embedded, no server) scans the file with its own threads and hands the rows over as
+Arrow record batches of :data:`BATCH_ROWS` rows, in file order. Each batch goes through the same
+chunk kernel as an in-memory DataFrame (:func:`auditor.engines.pandas.profile_frame`), and the
+batch profiles are merged exactly (:meth:`Profile.merge <auditor.engines.profile.Profile.merge>`).
+Nothing is computed twice and no statistic is specific to this engine, so a file profiled here
+gives the same findings as the same file read whole by pandas (``tests/engines/test_parity.py``).
+
+Both cores
+    A reader thread pulls the next batches from DuckDB (which decodes Parquet or parses CSV on
+    its own threads, outside the GIL), and :data:`WORKERS` worker processes run the kernel on
+    consecutive batches side by side; the calling process merges their profiles in file order.
+    At most :data:`PREFETCH` batches wait to be handed out and ``WORKERS + 1`` are being
+    profiled, so memory stays bounded by a few batches plus the merged profile.
+
+Merging
+    Batch profiles are merged like a binary counter (a batch is merged with its left neighbour
+    whenever both cover the same number of batches), so each row's statistics take part in
+    about log₂(batches) merges instead of one merge per batch, and neighbours stay adjacent:
+    example row positions are positions in the file.
+
+Types
+    Parquet columns keep their stored types. CSV columns are typed by DuckDB's sniffer limited
+    to the types pandas' reader infers (``BOOLEAN``, ``BIGINT``, ``DOUBLE``, ``VARCHAR``), so a
+    CSV gives the same column kinds with either engine: dates stay text, as with pandas. The
+    encoding and delimiter are detected the way :mod:`auditor.sources` detects them.
+
+When it is chosen
+    ``engine: duckdb`` in the spec or ``--engine duckdb`` on the command line; with
+    ``engine: auto``, for files larger than :data:`AUTO_MEMORY_SHARE` of the machine's physical
+    memory (see :func:`auto_engine`).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from auditor.errors import DataError, EngineError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from auditor.engines.base import DatasetHandle, ProfilePlan, Schema
+    from auditor.engines.profile import Profile
+    from auditor.spec.model import DataSource
+
+BATCH_ROWS = 1 << 20
+"""Rows per Arrow batch handed from DuckDB to the chunk kernel (about 1 M)."""
+
+PREFETCH = 1
+"""Batches read ahead while the current one is profiled."""
+
+WORKERS = min(2, os.cpu_count() or 1)
+"""Processes that run the kernel on batches side by side (one per core, at most two)."""
+
+AUTO_MEMORY_SHARE = 0.05
+"""``engine: auto`` uses DuckDB for a file larger than this share of physical memory (5 %).
+
+A Parquet file takes 3 to 10 times its size as a DataFrame (compression, text columns), and
+profiling a DataFrame in one piece needs about twice the DataFrame again; at 5 % a file that
+would need more than roughly a third to all of the memory in one piece is streamed instead."""
+
+INSTALL_HINT = "pip install 'duckdb>=1.1' (a dependency of auditor: reinstall auditor)"
+
+_CSV_TYPES = ["BOOLEAN", "BIGINT", "DOUBLE", "VARCHAR"]
+_DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}
+
+
+def _duckdb() -> Any:
+    try:
+        import duckdb
+    except ImportError:
+        raise EngineError(f"engine 'duckdb' needs the duckdb package: {INSTALL_HINT}") from None
+    return duckdb
+
+
+def physical_memory() -> int:
+    """Bytes of physical memory of this machine (0 when the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return 0
+
+
+def auto_engine(source: DataSource, *, memory: int | None = None) -> str:
+    """The engine ``engine: auto`` picks for one data source: ``spark``, ``duckdb`` or ``pandas``.
+
+    A Spark DataFrame or a catalog table goes to Spark; a file larger than
+    :data:`AUTO_MEMORY_SHARE` of physical memory (``memory``, default: this machine's) is
+    streamed with DuckDB; a smaller file and a pandas DataFrame use pandas.
+    """
+    if source.table is not None or type(source.frame).__module__.startswith("pyspark.sql"):
+        return "spark"
+    if source.path is None or not source.path.is_file():
+        return "pandas"
+    total = physical_memory() if memory is None else memory
+    return "duckdb" if total and source.path.stat().st_size > AUTO_MEMORY_SHARE * total else "pandas"
+
+
+def _connect(threads: int | None, memory_limit: str | None) -> Any:
+    duckdb = _duckdb()
+    config: dict[str, Any] = {"threads": threads or os.cpu_count() or 1, "preserve_insertion_order": True}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    return duckdb.connect(":memory:", config=config)
+
+
+def _mangled(names: list[str]) -> list[str]:
+    """Duplicated header names made unique the way pandas' reader does (``a``, ``a.1``, ``a.2``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        out.append(name)
+    return out
+
+
+def sniff_csv(source: DataSource, path: Path) -> tuple[list[str], dict[str, Any]]:
+    """The header (pandas-style unique names) and the details of a CSV file, detected as
+    :mod:`auditor.sources` detects them: ``encoding``, ``delimiter``, ``duplicated_columns``.
+
+    Raises
+    ------
+    DataError
+        For an empty file, or ``names:`` that do not match the first line.
+    """
+    import csv
+    import io
+
+    from auditor.sources import _SNIFF_BYTES, _detect_delimiter, _detect_encoding
+
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head.strip():
+        raise DataError("the file is empty; expected a header row and data rows", source=path)
+    encoding = source.encoding or _detect_encoding(head)
+    try:
+        text = head.decode(encoding, errors="replace")
+    except LookupError:
+        raise DataError(f"unknown encoding {encoding!r}; use e.g. utf-8, latin-1 or cp1252", source=path) from None
+    delimiter = source.delimiter or _detect_delimiter(text)
+    header = next(csv.reader(io.StringIO(text.splitlines()[0] if text else ""), delimiter=delimiter), [])
+    if source.names is not None:
+        if len(header) != len(source.names):
+            raise DataError(f"the first line has {len(header)} fields but 'names:' lists {len(source.names)} columns; "
+                            "give one name per column, in file order", source=path)
+        header = list(source.names)
+    details: dict[str, Any] = {"encoding": encoding, "delimiter": delimiter}
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        details["duplicated_columns"] = duplicated
+    return _mangled(header), details
+
+
+def _csv_relation(con: Any, source: DataSource, path: Path) -> tuple[Any, dict[str, Any]]:
+    header, details = sniff_csv(source, path)
+    encoding = details["encoding"]
+    native = _DUCKDB_ENCODINGS.get(encoding.lower().replace("_", "-"))
+    if native is None:
+        raise DataError(f"the DuckDB engine reads CSV in UTF-8, UTF-16 or Latin-1, not {encoding}; convert the file, "
+                        "or use engine: pandas", source=path)
+    options: dict[str, Any] = {"delimiter": details["delimiter"], "encoding": native, "header": source.header,
+                               "auto_type_candidates": _CSV_TYPES, "sample_size": -1}
+    if source.names is not None or "duplicated_columns" in details:
+        options["names"] = header
+    return con.read_csv(str(path), **options), details
+
+
+def _format(source: DataSource) -> str:
+    path = source.path
+    assert path is not None
+    return source.format or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
+
+
+def open_relation(con: Any, source: DataSource) -> tuple[Any, dict[str, Any]]:
+    """A DuckDB relation over the file of ``source`` (Parquet or CSV), not yet read, and how it is read.
+
+    Raises
+    ------
+    DataError
+        For a missing file, a folder, or a file DuckDB cannot read, naming the file.
+    """
+    path = source.path
+    if path is None:
+        raise DataError("the DuckDB engine reads files; an in-memory DataFrame is profiled by pandas", source=source.label)
+    if not path.exists():
+        raise DataError(f"file not found (data.{source.name}); check the path in the spec", source=path)
+    if path.is_dir():
+        raise DataError(f"is a folder (data.{source.name}); point to a CSV or Parquet file", source=path)
+    duckdb = _duckdb()
+    fmt = _format(source)
+    try:
+        if fmt == "parquet":
+            relation = con.read_parquet(str(path))
+            dropped = set(_Parquet(path).index_columns)
+            if dropped:
+                relation = relation.select(*[duckdb.ColumnExpression(c) for c in relation.columns if c not in dropped])
+            return relation, {}
+        return _csv_relation(con, source, path)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"DuckDB cannot read this {fmt} file ({first})", source=path) from None
+    except OSError as exc:  # pyarrow's reading of the Parquet footer
+        raise DataError(f"DuckDB cannot read this {fmt} file ({exc})", source=path) from None
+
+
+def _batches(relation: Any, batch_rows: int, source: str) -> Iterator[pa.RecordBatch]:
+    """The relation's rows as Arrow batches, read ahead by a thread (see the module docstring)."""
+    to_reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch  # duckdb 2 / 1.x
+    reader = to_reader(batch_rows)
+    handoff: queue.Queue[Any] = queue.Queue(maxsize=max(PREFETCH, 1))
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in reader:
+                if stop.is_set():
+                    return
+                handoff.put(batch)
+            handoff.put(done)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            handoff.put(exc)
+
+    thread = threading.Thread(target=produce, name="auditor-duckdb-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                first = str(item).strip().splitlines()[0] if str(item).strip() else type(item).__name__
+                raise DataError(f"reading failed part-way through the file ({first})", source=source) from None
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                handoff.get_nowait()
+            except queue.Empty:
+                thread.join(timeout=0.05)
+
+
+class ProfileMerger:
+    """Merges the profiles of consecutive parts of a dataset, like a binary counter.
+
+    ``add`` parts in row order; ``result`` is the profile of all of them. Two neighbouring
+    merged runs of the same length are merged as soon as both exist, so each part takes part in
+    about log₂(parts) merges, and only that many partial profiles are held at once.
+    """
+
+    def __init__(self) -> None:
+        self._stack: list[tuple[int, Profile]] = []
+
+    def add(self, part: Profile) -> None:
+        """Append the profile of the next rows."""
+        level = 0
+        while self._stack and self._stack[-1][0] == level:
+            _, left = self._stack.pop()
+            part = left.merge(part)
+            level += 1
+        self._stack.append((level, part))
+
+    def result(self) -> Profile | None:
+        """The merged profile of every part added (``None`` before the first)."""
+        if not self._stack:
+            return None
+        merged = self._stack[-1][1]
+        for _, left in reversed(self._stack[:-1]):
+            merged = left.merge(merged)
+        return merged
+
+
+class _Parquet:
+    """What pandas' Parquet reader would make of the file: stored types and pandas metadata.
+
+    DuckDB widens some stored types (``timestamp[ms]`` to ``timestamp[us]``, dictionaries to
+    text); casting each batch back to the file's schema, with the file's pandas metadata, gives
+    the DataFrame ``pandas.read_parquet`` gives (categoricals, nullable integers, time units),
+    so both engines profile the same dtypes. Index columns pandas stored are not data.
+    """
+
+    def __init__(self, path: Path) -> None:
+        import json
+
+        import pyarrow.parquet as pq
+
+        schema = pq.read_schema(path)
+        meta = dict(schema.metadata or {})
+        self.index_columns: list[str] = []
+        if b"pandas" in meta:
+            pandas_meta = json.loads(meta[b"pandas"])
+            self.index_columns = [c for c in pandas_meta.get("index_columns", []) if isinstance(c, str)]
+            pandas_meta["index_columns"] = []
+            meta[b"pandas"] = json.dumps(pandas_meta).encode()
+        import pyarrow as pa
+
+        keep = [f for f in schema if f.name not in self.index_columns]
+        # Dictionary columns (pandas categoricals): their categories as the file stores them, so
+        # every batch gets the same categorical dtype, in the file's category order.
+        self.categories: dict[str, list[Any]] = {}
+        dictionary = [f.name for f in keep if pa.types.is_dictionary(f.type)]
+        if dictionary:
+            parquet = pq.ParquetFile(path)
+            if parquet.num_row_groups:
+                first = parquet.read_row_group(0, columns=dictionary)
+                for name in dictionary:
+                    chunks = first.column(name).chunks
+                    self.categories[name] = chunks[0].dictionary.to_pylist() if chunks else []
+        self.file_schema = pa.schema(keep)
+        """The file's own schema (the dataset's schema, by the logical-type policy)."""
+        self.schema = pa.schema([pa.field(f.name, f.type.value_type) if f.name in self.categories else f for f in keep],
+                                metadata=meta)
+
+    def frame(self, batch: pa.RecordBatch | pa.Table) -> Any:
+        """The batch (or table) cast to the file's types, as a DataFrame."""
+        import pandas as pd
+        import pyarrow as pa
+
+        try:
+            batch = pa.Table.from_arrays([batch.column(f.name).cast(f.type) for f in self.schema], schema=self.schema)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, KeyError):
+            pass  # a type Arrow cannot cast back: the engine's reading stands
+        frame = batch.to_pandas()
+        for name, categories in self.categories.items():
+            values = frame[name]
+            known = set(categories)
+            extra = [v for v in pd.unique(values.dropna()) if v not in known]
+            frame[name] = pd.Categorical(values, categories=categories + extra)
+        return frame
+
+
+def nullable_candidates(schema: pa.Schema) -> list[str]:
+    """Integer and boolean columns: the ones whose pandas dtype depends on whether they hold a null."""
+    import pyarrow.types as t
+
+    return [f.name for f in schema if t.is_integer(f.type) or t.is_boolean(f.type)]
+
+
+def parquet_null_columns(path: Path, candidates: list[str]) -> set[str] | None:
+    """Which of ``candidates`` hold a null anywhere in the file, from the row-group statistics
+    (``None`` when a row group has no statistics for one of them)."""
+    import pyarrow.parquet as pq
+
+    if not candidates:
+        return set()
+    metadata = pq.ParquetFile(path).metadata
+    index = {metadata.schema.column(i).path: i for i in range(metadata.num_columns)}
+    found: set[str] = set()
+    for name in candidates:
+        if name not in index:
+            return None
+        for group in range(metadata.num_row_groups):
+            stats = metadata.row_group(group).column(index[name]).statistics
+            if stats is None or not stats.has_null_count:
+                return None
+            if stats.null_count:
+                found.add(name)
+                break
+    return found
+
+
+def relation_null_columns(relation: Any, candidates: list[str]) -> set[str]:
+    """Which of ``candidates`` hold a null anywhere in the relation (one aggregate pass in DuckDB)."""
+    if not candidates:
+        return set()
+    quoted = ['"' + name.replace('"', '""') + '"' for name in candidates]
+    counts = relation.aggregate(", ".join(f"count(*) - count({q})" for q in quoted)).fetchall()[0]
+    return {name for name, missing in zip(candidates, counts) if missing}
+
+
+class BatchConverter:
+    """Arrow batch → the DataFrame pandas would make of these rows when reading the whole dataset.
+
+    Arrow's conversion gives an integer column ``int64`` in a batch without nulls and
+    ``float64`` in one with nulls, a boolean column ``bool`` or ``object``: pandas decides on
+    the whole column. So the columns that hold a null anywhere (``with_nulls``, found once per
+    dataset) get the dtype they have in the whole dataset in every batch, and every batch
+    profiles, hashes and samples alike. A Parquet file's own types and pandas metadata are
+    restored first (:class:`_Parquet`).
+    """
+
+    def __init__(self, with_nulls: set[str], parquet: _Parquet | None = None) -> None:
+        self.with_nulls = with_nulls
+        self.parquet = parquet
+
+    def __call__(self, batch: pa.RecordBatch | pa.Table) -> Any:
+        import numpy as np
+
+        frame = self.parquet.frame(batch) if self.parquet is not None else batch.to_pandas()
+        for name in self.with_nulls:
+            dtype = frame[name].dtype
+            if dtype == np.bool_:
+                frame[name] = frame[name].astype(object)
+            elif isinstance(dtype, np.dtype) and dtype.kind in "iu":
+                frame[name] = frame[name].astype(np.float64)
+        return frame
+
+
+def batch_frame(batch: pa.RecordBatch) -> Any:
+    """One Arrow batch as a DataFrame (pyarrow's conversion; see :class:`BatchConverter` for a dataset's batches)."""
+    return batch.to_pandas()
+
+
+def converter_for(relation: Any, source: DataSource) -> BatchConverter:
+    """The batch converter of a file read by DuckDB (null columns from Parquet statistics, else one query)."""
+    candidates = nullable_candidates(relation.limit(0).to_arrow_table().schema)
+    parquet = _Parquet(source.path) if source.path is not None and _format(source) == "parquet" else None
+    with_nulls = parquet_null_columns(source.path, candidates) if parquet is not None and source.path is not None else None
+    if with_nulls is None:
+        with_nulls = relation_null_columns(relation, candidates)
+    return BatchConverter(with_nulls, parquet)
+
+
+def _profile_batch(batch: pa.RecordBatch, dataset: str, plan: ProfilePlan, to_frame: Callable[[pa.RecordBatch], Any]) -> Profile:
+    """The kernel on one batch (run in a worker process, or in this one)."""
+    from auditor.engines.pandas import profile_frame
+
+    return profile_frame(to_frame(batch), dataset=dataset, plan=plan)
+
+
+def _ready() -> bool:
+    return True
+
+
+def start_workers(workers: int) -> Any:
+    """Worker processes for the kernel, or ``None`` for one worker or where ``fork`` is not safe.
+
+    Forked (``spawn`` would re-run a user's script without a ``__main__`` guard) and started
+    at once, before DuckDB starts its threads; Linux only.
+    """
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    if workers < 2 or not sys.platform.startswith("linux"):
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    for future in [pool.submit(_ready) for _ in range(workers)]:
+        future.result()
+    return pool
+
+
+def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: str = "<relation>",
+                     batch_rows: int = BATCH_ROWS, to_frame: Callable[[pa.RecordBatch], Any] = batch_frame,
+                     pool: Any = None, workers: int = 1) -> Profile:
+    """Profile every row of a DuckDB relation, batch by batch, and merge the batch profiles.
+
+    Parameters
+    ----------
+    relation
+        A DuckDB relation (a file scan or any query).
+    dataset
+        The dataset's role.
+    plan
+        Which columns play which role, and the row-level quality work.
+    source
+        How the data is named in messages.
+    batch_rows
+        Rows per batch (:data:`BATCH_ROWS`).
+    to_frame
+        How a batch becomes a DataFrame (default: pyarrow's conversion).
+    pool, workers
+        Worker processes (:func:`start_workers`) that run the kernel on consecutive batches
+        side by side, and how many; ``None`` runs it in this process. Batches are merged in
+        file order whatever order the workers finish in, with at most ``workers + 1`` in flight.
+    """
+    from collections import deque
+
+    merger = ProfileMerger()
+    pending: deque[Any] = deque()
+    for batch in _batches(relation, batch_rows, source):
+        if not batch.num_rows:
+            continue
+        if pool is None:
+            merger.add(_profile_batch(batch, dataset, plan, to_frame))
+            continue
+        pending.append(pool.submit(_profile_batch, batch, dataset, plan, to_frame))
+        while len(pending) > workers:
+            merger.add(pending.popleft().result())
+    while pending:
+        merger.add(pending.popleft().result())
+    merged = merger.result()
+    if merged is None:
+        raise DataError(f"data.{dataset} has a header but no rows; an audit needs data", source=source)
+    return merged
+
+
+def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch_rows: int | None = None,
+                   threads: int | None = None, memory_limit: str | None = None, workers: int | None = None) -> Profile:
+    """Profile the file of one data source with DuckDB, out of core.
+
+    Parameters
+    ----------
+    source
+        A CSV or Parquet file named in the spec.
+    dataset
+        The dataset's role.
+    plan
+        Which columns play which role, and the row-level quality work.
+    batch_rows
+        Rows per Arrow batch (default :data:`BATCH_ROWS`).
+    threads
+        DuckDB threads (default: every core).
+    memory_limit
+        DuckDB's own memory limit, e.g. ``"1GB"`` (default: DuckDB's).
+    workers
+        Kernel processes (default :data:`WORKERS`); started only when the file has more than
+        one batch of rows (or, for CSV, may have).
+
+    Raises
+    ------
+    DataError
+        For an unreadable file.
+    EngineError
+        When duckdb is not installed.
+    """
+    rows = batch_rows or BATCH_ROWS
+    count = WORKERS if workers is None else workers
+    known = _known_rows(source)
+    pool = start_workers(count) if known is None or known > rows else None  # before DuckDB's threads start
+    con = _connect(threads, memory_limit)
+    try:
+        relation, _ = open_relation(con, source)
+        to_frame = converter_for(relation, source)
+        return profile_relation(relation, dataset=dataset, plan=plan, source=source.label, batch_rows=rows,
+                                to_frame=to_frame, pool=pool, workers=count)
+    finally:
+        con.close()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _known_rows(source: DataSource) -> int | None:
+    """Rows of a Parquet file from its footer (``None`` for CSV or an unreadable footer)."""
+    if source.path is None or _format(source) != "parquet":
+        return None
+    try:
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(source.path).metadata.num_rows)
+    except Exception:  # open_relation reports an unreadable file
+        return None
+
+
+class DuckDBEngine:
+    """The out-of-core engine for CSV and Parquet files (see the module docstring).
+
+    An in-memory DataFrame is already in memory: ``open`` hands it to the pandas engine.
+    """
+
+    name = "duckdb"
+
+    def open(self, source: DataSource) -> DatasetHandle:
+        """Check the file, fingerprint it and read its schema (Parquet footer, CSV sniffing); no rows are kept."""
+        from auditor.engines.base import DatasetHandle, Schema, get_engine
+        from auditor.sources import file_sha256
+
+        if source.path is None:
+            return get_engine("pandas").open(source)
+        con = _connect(1, None)
+        try:
+            relation, details = open_relation(con, source)
+            fmt = _format(source)
+            n_rows: int | None = None
+            if fmt == "parquet":
+                import pyarrow.parquet as pq
+
+                schema = Schema.from_arrow(_Parquet(source.path).file_schema)
+                n_rows = pq.ParquetFile(source.path).metadata.num_rows
+                empty = n_rows == 0
+            else:
+                schema = Schema.from_arrow(relation.limit(0).to_arrow_table().schema)
+                empty = not relation.limit(1).fetchall()
+        finally:
+            con.close()
+        if not schema.columns:
+            raise DataError(f"data.{source.name} has no columns", source=source.label)
+        if empty:
+            raise DataError(f"data.{source.name} has a header but no rows; an audit needs data", source=source.label)
+        return DatasetHandle(name=source.name, source=source, location=str(source.path), sha256=file_sha256(source.path),
+                             format=fmt, schema=schema, engine=self.name, details=details, n_rows=n_rows)
+
+    def schema(self, source: DataSource) -> Schema:
+        """The schema of the file (column names, Arrow and logical types)."""
+        return self.open(source).schema
+
+    def profile(self, handle: DatasetHandle, plan: ProfilePlan) -> Profile:
+        """Stream the file through the chunk kernel and merge (see the module docstring)."""
+        return profile_source(handle.source, dataset=handle.name, plan=plan)
+
+
+def _register() -> DuckDBEngine:
+    from auditor.engines.base import register_engine
+
+    return register_engine(DuckDBEngine())  # type: ignore[return-value]
+
+
+ENGINE = _register()
+
+__all__ = ["AUTO_MEMORY_SHARE", "BATCH_ROWS", "ENGINE", "DuckDBEngine", "ProfileMerger", "auto_engine", "open_relation",
+           "physical_memory", "profile_relation", "profile_source"]
