@@ -207,17 +207,24 @@ def feature_distribution(ctx: CheckContext) -> list[Finding]:
 
 
 def _bin_changes(entry: Mapping[str, Any], ref_share: np.ndarray, batch_share: np.ndarray, limit: int = 3) -> list[dict[str, Any]]:
-    """The bins whose share changed most, named for the message (reference → batch)."""
+    """The bins whose share changed most (reference → batch), described for the message template.
+
+    A bin is ``{"kind": "below", "high": e1}``, ``{"kind": "range", "low": a, "high": b}``,
+    ``{"kind": "above", "low": ek}``, ``{"kind": "category", "category": c}``, ``{"kind": "unseen"}``
+    or ``{"kind": "missing"}``; the template words and formats it.
+    """
     if entry["kind"] == "numeric":
         edges = entry["edges"]
-        names = ([f"≤ {edges[0]:.4g}"] if edges else []) + [f"{a:.4g}–{b:.4g}" for a, b in zip(edges, edges[1:])] + \
-                ([f"> {edges[-1]:.4g}"] if edges else ["all"]) + ["missing"]
+        bins: list[dict[str, Any]] = ([{"kind": "below", "high": edges[0]}] if edges else [{"kind": "all"}])
+        bins += [{"kind": "range", "low": a, "high": b} for a, b in zip(edges, edges[1:])]
+        bins += [{"kind": "above", "low": edges[-1]}] if edges else []
+        bins.append({"kind": "missing"})
     else:
-        names = [*entry["categories"], "unseen", "missing"]
-    k = min(len(names), ref_share.size, batch_share.size)
+        bins = [{"kind": "category", "category": c} for c in entry["categories"]] + [{"kind": "unseen"}, {"kind": "missing"}]
+    k = min(len(bins), ref_share.size, batch_share.size)
     change = np.abs(batch_share[:k] - ref_share[:k])
     order = np.argsort(-change, kind="stable")[:limit]
-    return [{"bin": names[j], "reference_share": float(ref_share[j]), "share": float(batch_share[j])} for j in order if change[j] > 0]
+    return [{**bins[j], "reference_share": float(ref_share[j]), "share": float(batch_share[j])} for j in order if change[j] > 0]
 
 
 # --- group checks ------------------------------------------------------------------------------
