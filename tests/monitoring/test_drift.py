@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import synth
-from conftest import statuses
+from synth import statuses
 
 from auditor import exitcodes
 
