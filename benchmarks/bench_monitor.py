@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -73,6 +74,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--reference-rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=1_000, help="runs in the history whose trend page is rendered")
+    parser.add_argument("--evidently-runs", type=int, default=2, help="how often to time Evidently (it is slow at 1 M rows)")
     args = parser.parse_args()
     from auditor.monitoring.history import History
     from auditor.monitoring.runner import freeze_reference, monitor
@@ -97,13 +99,15 @@ def main() -> None:
         result = monitor(spec, batches=[folder / "batch.parquet"], batch_id="bench", attempt=attempt)
         times.append(time.perf_counter() - start)
     alerts = [f["id"] for f in result.run["findings"] if f["status"] == "fail"]
+    print(f"auditor monitor: {[round(t, 3) for t in times]} s (freeze {freeze_s:.2f} s)", file=sys.stderr, flush=True)
 
     report_cls, preset = _evidently()
     evidently_times = []
-    for _ in range(2):
+    for _ in range(args.evidently_runs):
         start = time.perf_counter()
         snapshot = report_cls([preset(columns=features)]).run(batch[features], reference[features])
         evidently_times.append(time.perf_counter() - start)
+        print(f"evidently: {evidently_times[-1]:.3f} s", file=sys.stderr, flush=True)
     values = {m["metric_name"]: m["value"] for m in snapshot.dict()["metrics"]}
     ours = {m["column"]: m["value"] for f in result.run["findings"] for m in f["metrics"] if m["name"] == "wasserstein_distance_sd"}
     theirs = {k.split("column=")[1].split(",")[0]: v for k, v in values.items() if "Wasserstein" in k}

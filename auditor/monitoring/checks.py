@@ -22,7 +22,7 @@ import numpy as np
 from auditor.checks.base import ALPHA, Check, CheckContext, finding_id, group_dict, verdicts
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
 from auditor.monitoring import measures
-from auditor.monitoring.cusum import cusum, log_ratio_z
+from auditor.monitoring.cusum import allowance, cusum, log_ratio_se
 from auditor.monitoring.reference import BatchTables, FrozenReference, GroupKey
 from auditor.stats.comparisons import rate_ratio, ratio_beyond
 from auditor.stats.intervals import wilson_interval
@@ -453,7 +453,7 @@ def cumulative(ctx: CheckContext) -> list[Finding]:
     if inputs is None:
         return []
     check = "drift.cumulative"
-    k, h = ctx.threshold("cusum_k"), ctx.threshold("cusum_h")
+    k, h, min_effect = ctx.threshold("cusum_k"), ctx.threshold("cusum_h"), ctx.threshold("cusum_min_log_ratio")
     before = previous_state(inputs.previous["findings"]) if inputs.previous else {}
     current = [f.to_dict() for f in inputs.current]
     findings = []
@@ -470,9 +470,11 @@ def cumulative(ctx: CheckContext) -> list[Finding]:
                     continue
                 group = metric.get("group") or {}
                 upper, lower, runs = before.get((metric_name, subject, _group_key(group)), (0.0, 0.0, 0))
-                z = log_ratio_z(metric.get("value"), metric.get("ci")) if metric.get("status") not in (None, "insufficient_evidence") else None
-                if z is not None:
-                    step = cusum([z], k=k, h=h, start=(upper, lower))
+                judged = metric.get("status") not in (None, "insufficient_evidence")
+                observed = log_ratio_se(metric.get("value"), metric.get("ci")) if judged else None
+                if observed is not None:
+                    log_ratio, se = observed
+                    step = cusum([log_ratio / se], k=[allowance(se, k=k, min_log_ratio=min_effect)], h=h, start=(upper, lower))
                     upper, lower, runs = step.upper, step.lower, runs + 1
                 statistic = max(upper, lower)
                 status = Status.FAIL if statistic > h else Status.PASS if runs >= 2 else Status.INSUFFICIENT_EVIDENCE
@@ -488,7 +490,7 @@ def cumulative(ctx: CheckContext) -> list[Finding]:
             runs = max(m.n or 0 for m in metrics)
             findings.append(Finding(
                 id=finding_id(check, DATASET, metric_name, subject), check=check, status=status, dataset=DATASET,
-                requirements=ctx.requirements, metrics=tuple(metrics), thresholds=("cusum_k", "cusum_h"),
+                requirements=ctx.requirements, metrics=tuple(metrics), thresholds=("cusum_k", "cusum_h", "cusum_min_log_ratio"),
                 message=Message(f"{check}.{status.value}", {"attributes": subject.split("|"), "series": metric_name, "k": k, "h": h,
                                                             "alarms": alarms, "runs": runs, "state": state}),
             ))
@@ -527,7 +529,7 @@ CHECKS = (
     Check("drift.score_distribution", "drift", score_distribution, ("psi_warn", "psi_fail", "min_batch_rows_psi"), ("psi",)),
     Check("drift.error_rates", "drift", error_rates, ("min_rate_ratio", "min_group_size"),
           ("true_positive_rate", "true_positive_rate_ratio", "false_positive_rate", "false_positive_rate_ratio")),
-    Check("drift.cumulative", "drift", cumulative, ("cusum_k", "cusum_h"), ("cusum",)),
+    Check("drift.cumulative", "drift", cumulative, ("cusum_k", "cusum_h", "cusum_min_log_ratio"), ("cusum",)),
     Check("drift.missing_batch", "drift", missing_batch, ("max_batch_gap_factor",), ("batch_gap_days",)),
 )
 """The drift checks, in the order a run reports them."""
