@@ -14,7 +14,8 @@ import yaml
 
 from auditor.errors import AuditorError, SpecError
 
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""The safe YAML loader, in C when libyaml is installed (several times faster on rulebooks and catalogues)."""
 
 
 def _umask() -> int:
@@ -190,7 +191,7 @@ def read_yaml(path: Path, *, what: str) -> Any:
     except OSError as exc:
         raise SpecError(f"cannot be read: {exc.strerror}", file=path) from None
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - the safe loader, in C when libyaml is there
+        return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - the safe loader, in C when libyaml is there
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

@@ -23,6 +23,7 @@ from auditor.engines.profile import Profile, canonical_label
 from auditor.errors import DataError, EngineError, SpecError
 from auditor.evidence.model import Finding, Message, Status, worst
 from auditor.evidence.result import SCHEMA_VERSION, AuditResult, seal
+from auditor.monitoring.summary import history_summary
 from auditor.reference import JOINT_SEPARATOR, load_reference
 from auditor.rulebook import Rulebook, load_rulebook
 from auditor.spec.load import load_spec
@@ -416,6 +417,7 @@ def audit(
         },
         "report": {"signatories": [{"name": s.name, "role": s.role} for s in spec.report.signatories]},
         "findings": [f.to_dict() for f in findings],
+        "monitoring": history_summary(spec),
         "requirements": _requirements(rulebook, findings),
         "required_gaps": _required_gaps(classification, rulebook, checks, findings),
         "summary": {s.value: counts.get(s.value, 0) for s in Status},

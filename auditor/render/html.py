@@ -858,6 +858,7 @@ class _Report:
             "thresholds": self.threshold_table(),
             "appendix": self.appendix(),
             "signatories": self.signatories(),
+            "monitoring": self.ev.get("monitoring"),
         }
 
 
