@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -177,3 +178,22 @@ def test_without_duckdb_the_engine_says_how_to_install_it(tmp_path: Path) -> Non
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "engine 'duckdb' needs the duckdb package: pip install 'duckdb>=1.1'" in out.stdout
+
+
+@pytest.mark.slow  # two runs of the command line, one a whole audit
+def test_cli_engine_flag_overrides_the_spec(tmp_path: Path) -> None:
+    data = tmp_path / "cases.csv"
+    frame = odd_frame(400, seed=5)[["sex", "age", "n_children", "label", "pred"]]
+    frame.to_csv(data, index=False)
+    spec = tmp_path / "audit.yaml"
+    spec.write_text(f"data: {{test: {data.name}}}\nengine: pandas\n"
+                    "columns: {target: label, prediction: pred, favourable: 0, protected: [sex]}\n")
+    run = [sys.executable, "-m", "auditor.cli", "audit", str(spec), "--format", "json", "--out", str(tmp_path / "out")]
+    done = subprocess.run([*run, "--engine", "duckdb"], capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stderr
+    document = json.loads((tmp_path / "out" / "evidence.json").read_text(encoding="utf-8"))
+    assert [d["engine"] for d in document["datasets"]] == ["duckdb"]
+    assert document["spec"]["engine"] == "duckdb"
+    wrong = subprocess.run([*run, "--engine", "duckbd"], capture_output=True, text=True)
+    assert wrong.returncode == 2
+    assert "engine: unknown engine 'duckbd'; did you mean 'duckdb'?" in wrong.stderr
