@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from parity_data import KNOWN_INEXACT, ODD_COLUMNS, ODD_QUALITY, assert_same, odd_frame, spark  # noqa: F401 (fixture)
+from parity_data import KNOWN_INEXACT, ODD_COLUMNS, ODD_QUALITY, assert_same, odd_frame
 
 import auditor
 from auditor.engines import duckdb as duck
