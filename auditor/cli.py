@@ -1,7 +1,7 @@
 """The ``auditor`` command: a thin shell over the library.
 
 Sub-commands: ``audit``, ``render``, ``export``, ``explain``, ``init``, ``classify``, ``inventory``, ``reference``,
-``monitor``, ``history``.
+``monitor``, ``history``, ``verify``.
 Exit codes are in :mod:`auditor.exitcodes`; usage and input errors print one message naming the
 file, key or column and what to do, and exit 2 — never a traceback (set ``AUDITOR_DEBUG=1`` to
 see one for a bug report).
@@ -42,7 +42,7 @@ def _print_summary(result: object, paths: dict[str, Path], out: TextIO) -> None:
     shown = ", ".join(f"{k} {v}" for k, v in summary.items() if v)
     print(f"auditor: {len(result.findings)} findings ({shown})", file=out)
     for finding in result.findings:
-        if finding.status in (Status.FAIL, Status.WARN, Status.ERROR, Status.INSUFFICIENT_EVIDENCE):
+        if finding.status in (Status.FAIL, Status.WARN, Status.ERROR, Status.INSUFFICIENT_EVIDENCE, Status.NOT_ASSESSED):
             print(f"  {finding.status.value:<22} {finding.id}", file=out)
     print(f"report:   {paths['report']}", file=out)
     print(f"evidence: {paths['evidence']}", file=out)
@@ -63,7 +63,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         folder = Path(os.path.normpath(spec.report.output))
     else:
         folder = Path(DEFAULT_OUTPUT)
-    paths = result.save(folder)
+    paths = result.save(folder, signing_key=_read_key(args.sign_key))
     if args.format == "json":
         print(json.dumps({"summary": result.summary, "exit_code": result.exit_code_for(strict=args.strict),
                           "report": str(paths["report"]), "evidence": str(paths["evidence"])}))
@@ -94,12 +94,85 @@ def _load_evidence(name: str) -> dict[str, Any]:
     return document
 
 
+def _read_key(name: str | None) -> bytes | None:
+    """A signing key from a file the user holds (its bytes, surrounding whitespace removed)."""
+    if not name:
+        return None
+    from auditor.errors import DataError
+
+    path = Path(name)
+    try:
+        key = path.read_bytes().strip()
+    except OSError as exc:
+        raise DataError(f"cannot read the signing key ({exc.strerror}); give a file holding a secret, e.g. made with "
+                        "'python -c \"import secrets; print(secrets.token_hex(32))\" > auditor.key'", source=path) from None
+    if len(key) < 16:
+        raise DataError("the signing key is shorter than 16 bytes; use a long random secret (e.g. 64 hex characters)",
+                        source=path)
+    return key
+
+
+def _integrity_problem(path: Path, verification: Any) -> str | None:
+    """Why an evidence file cannot be trusted, or ``None``."""
+    if verification.state == "altered":
+        return (f"was changed after it was written: its content hash is {verification.computed}, but it records "
+                f"{verification.recorded}")
+    if verification.state == "unsealed":
+        return "records no content hash (integrity.sha256), so nothing shows it is the evidence the audit wrote"
+    if verification.signature == "invalid":
+        return "its signature does not match the key given (wrong key, or the evidence was signed with another)"
+    return None
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from auditor.evidence import verify_evidence
+
+    path = Path(args.evidence)
+    document = _load_evidence(args.evidence)
+    verification = verify_evidence(document, key=_read_key(args.key))
+    problems = [f"{path}: {p}"] if (p := _integrity_problem(path, verification)) else []
+    report = Path(args.report) if args.report else path.parent / "report.html"
+    if args.report or report.is_file():
+        import re
+
+        try:
+            text = report.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            problems.append(f"{report}: cannot read the report ({exc.strerror})")
+            text = None
+        if text is not None:
+            shown = re.search(r'<meta name="evidence-sha256" content="([0-9a-f]{64})"', text)
+            if shown is None:
+                problems.append(f"{report}: the report names no evidence hash, so it cannot be tied to {path.name}")
+            elif shown.group(1) != verification.computed:
+                problems.append(f"{report}: the report was made from other evidence (hash {shown.group(1)}, "
+                                f"{path.name} has {verification.computed})")
+    for problem in problems:
+        print(f"auditor: {problem}", file=sys.stderr)
+    if problems:
+        return exitcodes.CHECK_FAILED
+    print(f"evidence: {path}: content hash {verification.computed} verified")
+    if verification.signature == "valid":
+        print(f"signature: valid (HMAC-SHA256, key id {verification.key_id})")
+    elif verification.signature == "unchecked":
+        print(f"signature: present (key id {verification.key_id}) but not checked; give --key to check it")
+    if args.report or report.is_file():
+        print(f"report:   {report}: made from this evidence")
+    return exitcodes.OK
+
+
 def _cmd_render(args: argparse.Namespace) -> int:
+    from auditor.errors import DataError
+    from auditor.evidence import verify_evidence
     from auditor.files import write_atomic
     from auditor.render import render_html
 
     path = Path(args.evidence)
     document = _load_evidence(args.evidence)
+    problem = _integrity_problem(path, verify_evidence(document))
+    if problem and not args.unverified:
+        raise DataError(f"{problem}; refusing to render a report from it (run 'auditor verify', or give --unverified "
+                        "to render a report marked as unverified)", source=path)
     language = args.lang or document["run"]["language"]
     html = render_html(document, language=language)
     folder = Path(args.out) if args.out else path.parent
@@ -208,6 +281,19 @@ def _cmd_init(args: argparse.Namespace) -> int:
                                                   "of the population the system is used for (Art. 10(3), 26(4))"),
     }
     present = {key: (folder / name).is_file() for key, (name, _) in optional.items()}
+    bins: dict[str, list[int]] = {}
+    if args.data:  # a raw numeric attribute (an age in years) is banded, never one group per value
+        from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+        from auditor.pipeline import MAX_PROTECTED_VALUES
+
+        for column in list(protected):
+            series = frame[column]
+            if is_numeric_dtype(series) and not is_bool_dtype(series) and series.nunique() > MAX_PROTECTED_VALUES:
+                if column.lower() in ("age", "leeftijd"):
+                    bins[column] = [18, 27, 45, 67]
+                else:
+                    protected.remove(column)
     spec = {
         "system": "system.yaml" if present["system"] else None,
         "data": data,
@@ -218,6 +304,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
             "favourable": 1,
             "protected": protected or ["sex", "age_band"],
             "id": roles["id"],
+            "bins": bins or None,
         },
         "reference": {"file": "reference_population.csv"} if present["reference"] else None,
         "checks": {"rulebook": "ai-act-article-10", "thresholds": {"min_group_size": 30, "disparity_ratio": 0.8}},
@@ -232,6 +319,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
         "# Audit spec for auditor (see README: 'The audit spec').\n"
         "# Check every value: the column roles below were guessed from the column names.\n"
         "# favourable: the label value that is good for the person (e.g. 0 when 1 = selected for review).\n"
+        + ("# bins: numeric attributes are grouped into bands (edges); set them to the bands your reference uses.\n"
+           if bins else "")
     )
     from auditor.files import write_atomic
 
@@ -264,10 +353,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("spec", help="audit spec YAML (paths inside it are relative to its folder)")
     p.add_argument("--out", help="output folder (overrides report.output)")
     p.add_argument("--lang", choices=("en", "nl"), help="report language (overrides report.language)")
-    p.add_argument("--strict", action="store_true", help="exit 3 when a finding has insufficient evidence and none failed")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 3 when a finding has insufficient evidence or a check was not assessed, and none failed")
     p.add_argument("--engine", help="how the data is read and profiled: auto, pandas, duckdb or spark (overrides engine:)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="what to print: a summary (text) or JSON")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing; rely on the exit code")
+    p.add_argument("--sign-key", metavar="FILE", help="sign evidence.json with HMAC-SHA256 under the secret in FILE")
     p.set_defaults(func=_cmd_audit)
 
     p = sub.add_parser(
@@ -278,7 +369,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("evidence", help="evidence.json written by 'auditor audit'")
     p.add_argument("--lang", choices=("en", "nl"), help="report language (default: the run's)")
     p.add_argument("--out", help="output folder (default: beside the evidence, as report.<lang>.html when --lang is given)")
+    p.add_argument("--unverified", action="store_true",
+                   help="render even when the evidence's content hash does not match (the report says so)")
     p.set_defaults(func=_cmd_render)
+
+    p = sub.add_parser(
+        "verify", help="check that evidence.json is unchanged (content hash, signature) and the report was made from it",
+        description="Recompute the content hash of an evidence.json and compare it with the one it records; with --key, "
+                    "check its HMAC-SHA256 signature; check that the report (beside it, or --report) names the same hash.",
+        epilog="exit codes: 0 verified; 1 changed, wrongly signed or a report from other evidence; 2 usage or input error",
+    )
+    p.add_argument("evidence", help="evidence.json written by 'auditor audit'")
+    p.add_argument("--key", metavar="FILE", help="the secret the evidence was signed with (auditor audit --sign-key)")
+    p.add_argument("--report", help="the report to tie to the evidence (default: report.html beside it, if present)")
+    p.set_defaults(func=_cmd_verify)
 
     p = sub.add_parser(
         "export", help="write the system card, Algoritmeregister draft or a Markdown summary from evidence.json",

@@ -20,11 +20,11 @@ from auditor.engines.base import DatasetHandle, Engine, ProfilePlan, get_engine,
 from auditor.engines.profile import Profile, canonical_label
 from auditor.errors import DataError, EngineError, SpecError
 from auditor.evidence.model import Finding, Message, Status, worst
-from auditor.evidence.result import SCHEMA_VERSION, AuditResult
+from auditor.evidence.result import SCHEMA_VERSION, AuditResult, seal
 from auditor.reference import JOINT_SEPARATOR, load_reference
 from auditor.rulebook import Rulebook, load_rulebook
 from auditor.spec.load import load_spec
-from auditor.spec.model import AuditSpec, DataSource
+from auditor.spec.model import DATASET_ROLES, AuditSpec, DataSource
 from auditor.validation.plan import quality_plans
 
 _LIBRARIES = ("auditor", "numpy", "pandas", "pyarrow", "scipy", "jinja2", "pyyaml", "jsonschema")
@@ -80,6 +80,7 @@ def _check_columns(spec: AuditSpec, datasets: Mapping[str, DatasetHandle]) -> No
                                 f"{dataset.schema[cols.score].arrow})", source=dataset.location, column=cols.score)
 
 
+
 def _check_decisions(spec: AuditSpec, datasets: Mapping[str, DatasetHandle], profiles: Mapping[str, Profile]) -> None:
     """Decisions are decisions, and the positive value occurs (from the profiles' category counts)."""
     cols = spec.columns
@@ -119,6 +120,37 @@ def _engine_for(spec: AuditSpec, source: DataSource) -> Engine:
         return get_engine(name)
     except KeyError as exc:
         raise EngineError(str(exc.args[0]) if exc.args else f"engine {name!r} is not available") from None
+
+
+MAX_PROTECTED_VALUES = 20
+"""A numeric protected attribute with more distinct values than this must be banded (``columns.bins``)."""
+
+
+def _check_bands(spec: AuditSpec, datasets: Mapping[str, DatasetHandle]) -> None:
+    """Banded columns (``columns.bins``) are numeric in every dataset that has them."""
+    for name, handle in datasets.items():
+        for column in spec.columns.bins:
+            if column in handle.schema and handle.schema[column].kind != "numeric":
+                raise DataError(f"columns.bins bands {column!r}, but in data.{name} it is not numeric "
+                                f"({handle.schema[column].logical}); band only numeric columns, or remove it from columns.bins",
+                                source=handle.location, column=column)
+
+
+def _check_numeric_groups(spec: AuditSpec, profiles: Mapping[str, Profile]) -> None:
+    """A numeric protected attribute with many values must be banded: one group per value is no group."""
+    for name, profile in profiles.items():
+        for column in spec.columns.protected:
+            summary = profile.columns.get(column)
+            if column in spec.columns.bins or summary is None or summary.kind != "numeric":
+                continue
+            distinct = summary.n_distinct
+            if distinct is None or distinct > MAX_PROTECTED_VALUES:
+                many = f"more than {MAX_PROTECTED_VALUES}" if distinct is None else str(distinct)
+                span = f" ({summary.numeric.min:g}-{summary.numeric.max:g})" if summary.numeric is not None else ""
+                raise SpecError(
+                    f"{column!r} is numeric with {many} distinct values in data.{name}{span}: one group per value is not "
+                    f"a group. Band it, e.g. columns.bins: {{{column}: [18, 27, 45, 67]}} for an age, and give the "
+                    "reference population per band", key="columns.protected", file=spec.source_file)
 
 
 def _spec_sha256(spec: AuditSpec) -> str:
@@ -169,13 +201,60 @@ def _dataset_entry(dataset: DatasetHandle, profile: Profile) -> dict[str, Any]:
     }
 
 
+def _skipped(check_id: str, reason: str | None, rulebook: Rulebook) -> Finding:
+    """The trace a skipped check leaves: ``not_assessed``, with the spec's reason."""
+    return Finding(id=f"{check_id}/skipped", check=check_id, status=Status.NOT_ASSESSED, dataset=None,
+                   requirements=rulebook.labels_for(check_id),
+                   message=Message("check.skipped", {"check": check_id, "reason": reason}))
+
+
 def _requirements(rulebook: Rulebook, findings: list[Finding]) -> list[dict[str, Any]]:
+    """Roll-up per requirement: the worst status of its checks' findings.
+
+    A skipped or not-assessed check gives ``not_assessed``, which outranks ``pass``: a
+    requirement part of whose evidence is missing never passes.
+    """
     out = []
+    audited = {f.dataset for f in findings if f.dataset}
     for rid, requirement in rulebook.requirements.items():
         checks = [cid for cid, reqs in rulebook.checks.items() if rid in reqs]
         mine = [f for f in findings if f.check in checks]
+        stand_in: list[str] = []
+        if requirement.datasets:
+            if audited & set(requirement.datasets):  # only the data the requirement is about
+                mine = [f for f in mine if f.dataset is None or f.dataset in requirement.datasets]
+            else:  # none of it was audited: say which data stood in
+                stand_in = sorted({f.dataset for f in mine if f.dataset}, key=DATASET_ROLES.index)
         status = worst(f.status for f in mine) if mine else Status.NOT_APPLICABLE
-        out.append({**requirement.to_dict(), "status": status.value, "checks": checks, "findings": [f.id for f in mine]})
+        out.append({**requirement.to_dict(), "status": status.value, "checks": checks, "findings": [f.id for f in mine],
+                    "not_assessed": [f.id for f in mine if f.status == Status.NOT_ASSESSED], "stand_in": stand_in})
+    return out
+
+
+def _required_gaps(classification: Mapping[str, Any] | None, rulebook: Rulebook, checks: Mapping[str, Check],
+                   findings: list[Finding]) -> list[dict[str, Any]]:
+    """Every check the classification requires that gave no assessment, and why.
+
+    ``family.*`` names every check of the family in the registry. Reasons: ``no_implementation``
+    (no such check exists), ``not_in_rulebook`` (the rulebook in use does not run it),
+    ``skipped`` (``checks.skip``), ``not_assessed`` (an input it needs is missing).
+    """
+    out: list[dict[str, Any]] = []
+    for required in (classification or {}).get("required_checks") or []:
+        family = required[:-2] if required.endswith(".*") else None
+        ids = [cid for cid, c in checks.items() if c.family == family] if family else [required] if required in checks else []
+        if not ids:
+            out.append({"check": required, "reason": "no_implementation"})
+            continue
+        for cid in ids:
+            if cid not in rulebook.checks:
+                out.append({"check": cid, "reason": "not_in_rulebook", "required_as": required})
+                continue
+            mine = [f for f in findings if f.check == cid]
+            if any(f.id == f"{cid}/skipped" for f in mine):
+                out.append({"check": cid, "reason": "skipped", "required_as": required})
+            elif mine and all(f.status == Status.NOT_ASSESSED for f in mine):
+                out.append({"check": cid, "reason": "not_assessed", "required_as": required})
     return out
 
 
@@ -226,7 +305,8 @@ def audit(
     started = now or datetime.now(UTC)
     spec = load_spec(spec, **overrides)
     checks = registry(extra_checks)
-    rulebook = load_rulebook(spec.checks.rulebook, overrides=spec.checks.thresholds, checks=checks, base_dir=spec.base_dir)
+    rulebook = load_rulebook(spec.checks.rulebook, overrides=spec.checks.thresholds, notes=spec.checks.threshold_notes,
+                              checks=checks, base_dir=spec.base_dir)
     for skipped in spec.checks.skip:
         if skipped not in rulebook.checks:
             raise SpecError(f"check {skipped!r} is not in rulebook {rulebook.id} ({', '.join(rulebook.checks)})", key="checks.skip",
@@ -235,6 +315,7 @@ def audit(
 
     datasets = {name: _engine_for(spec, source).open(source) for name, source in spec.data.items()}
     _check_columns(spec, datasets)
+    _check_bands(spec, datasets)
     reference, reference_source = (None, None)
     known = set().union(*(d.columns for d in datasets.values()))
     if spec.reference is not None and (spec.reference.path is not None or spec.reference.frame is not None):
@@ -264,10 +345,12 @@ def audit(
                        types=logical_types(handle.schema, quality.rules))
         profiles[name] = get_engine(handle.engine).profile(handle, plan)
     _check_decisions(spec, datasets, profiles)
+    _check_numeric_groups(spec, profiles)
 
     findings: list[Finding] = []
     for check_id in rulebook.checks:
         if check_id in spec.checks.skip:
+            findings.append(_skipped(check_id, spec.checks.skip[check_id], rulebook))
             continue
         ctx = CheckContext(
             profiles=profiles, columns=spec.columns, thresholds=rulebook.thresholds,
@@ -313,9 +396,10 @@ def audit(
         "report": {"signatories": [{"name": s.name, "role": s.role} for s in spec.report.signatories]},
         "findings": [f.to_dict() for f in findings],
         "requirements": _requirements(rulebook, findings),
+        "required_gaps": _required_gaps(classification, rulebook, checks, findings),
         "summary": {s.value: counts.get(s.value, 0) for s in Status},
     }
-    return AuditResult(findings=tuple(findings), evidence=evidence)
+    return AuditResult(findings=tuple(findings), evidence=seal(evidence))
 
 
 __all__ = ["audit"]

@@ -9,6 +9,7 @@ a path to a YAML file of the same form, and may override thresholds by name.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,10 @@ class Requirement:
     article: str
     title: Mapping[str, str]
     algoritmekader: tuple[str, ...]
+    datasets: tuple[str, ...] = ()
+    """The data the requirement is about (e.g. ``production`` for the deployer's input data,
+    Art. 26(4)); empty = every dataset. When none of them is audited, the other datasets stand
+    in and the roll-up says which."""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -36,7 +41,8 @@ class Requirement:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
-        return {"id": self.id, "article": self.article, "title": dict(self.title), "algoritmekader": list(self.algoritmekader)}
+        return {"id": self.id, "article": self.article, "title": dict(self.title), "algoritmekader": list(self.algoritmekader),
+                "datasets": list(self.datasets)}
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,15 @@ class Rulebook:
     checks: Mapping[str, tuple[str, ...]]
     """Check id → requirement ids, in rulebook order."""
     path: Path
+    sha256: str = ""
+    """SHA-256 of the rulebook file as read."""
+    shipped_sha256: str | None = None
+    """SHA-256 of the shipped rulebook of the same id, if there is one."""
+
+    @property
+    def modified(self) -> bool:
+        """Whether this is a changed copy of a shipped rulebook (same id, other content)."""
+        return self.shipped_sha256 is not None and self.shipped_sha256 != self.sha256
 
     def labels_for(self, check_id: str) -> tuple[str, ...]:
         """Requirement labels (articles and URNs) a check's findings carry."""
@@ -67,6 +82,10 @@ class Rulebook:
             "id": self.id,
             "version": self.version,
             "title": dict(self.title),
+            "sha256": self.sha256,
+            "file": str(self.path) if self.shipped_sha256 != self.sha256 else f"{self.id}.yaml (shipped)",
+            "shipped_sha256": self.shipped_sha256,
+            "modified": self.modified,
             "thresholds": {name: t.to_dict() for name, t in self.thresholds.items()},
         }
 
@@ -111,10 +130,21 @@ def _field(body: Mapping[str, Any] | None, name: str, key: str, path: Path) -> A
     return body[name]
 
 
+def _shipped(rulebook_id: str, path: Path) -> tuple[dict[str, Any], str] | None:
+    """The shipped rulebook of the same id (its thresholds and SHA-256), when ``path`` is another file."""
+    shipped = rulebooks_dir() / f"{rulebook_id}.yaml"
+    if not shipped.exists():
+        return None
+    raw = read_yaml(shipped, what="rulebook")
+    body = raw.get("thresholds") if isinstance(raw, Mapping) else None
+    return (dict(body) if isinstance(body, Mapping) else {}), hashlib.sha256(shipped.read_bytes()).hexdigest()
+
+
 def load_rulebook(
     name: str,
     *,
     overrides: Mapping[str, float] | None = None,
+    notes: Mapping[str, Mapping[str, str]] | None = None,
     checks: Mapping[str, Check],
     base_dir: Path | None = None,
 ) -> Rulebook:
@@ -126,6 +156,8 @@ def load_rulebook(
         A shipped rulebook id (``ai-act-article-10``) or a path to a rulebook YAML.
     overrides
         ``checks.thresholds`` from the spec.
+    notes
+        What the spec declares about each override (``rationale``, ``declared_by``, ``date``).
     checks
         The check registry, to validate the check ids the rulebook names.
     base_dir
@@ -140,6 +172,10 @@ def load_rulebook(
     raw = read_yaml(path, what="rulebook")
     if not isinstance(raw, Mapping):
         raise SpecError("a rulebook is a YAML mapping with requirements:, thresholds:, checks:", file=path)
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    shipped = _shipped(str(raw.get("id", path.stem)), path)
+    shipped_thresholds, shipped_sha256 = shipped if shipped else ({}, None)
+    notes = notes or {}
 
     requirements: dict[str, Requirement] = {}
     for rid, body in _section(raw, "requirements", path).items():
@@ -148,6 +184,7 @@ def load_rulebook(
             article=str(_field(body, "article", f"requirements.{rid}", path)),
             title=_text(body.get("title"), f"requirements.{rid}.title", path),
             algoritmekader=tuple(body.get("algoritmekader") or ()),
+            datasets=_datasets(body.get("datasets"), f"requirements.{rid}.datasets", path),
         )
 
     overrides = dict(overrides or {})
@@ -163,11 +200,30 @@ def load_rulebook(
                             f"got {value}", key=where)
         if integer and float(value) != int(value):
             raise SpecError(f"must be a whole number, got {value}", key=where)
+        rationale = _text(body.get("rationale"), f"thresholds.{tname}.rationale", path)
+        original = shipped_thresholds.get(tname) if sha256 != shipped_sha256 else None
+        original = original if isinstance(original, Mapping) else None
+        shipped_value = original.get("value") if original else None
+        # The value a rationale was written for: the shipped one, unless this file rewrote it.
+        rationale_for = default
+        changes: list[dict[str, Any]] = []
+        if shipped_value is not None and shipped_value != default:
+            changes.append({"from": shipped_value, "to": default, "via": str(path),
+                            "by": body.get("changed_by"), "date": _plain(body.get("changed_on"))})
+            if original and _text(original.get("rationale"), "", path) == rationale:
+                rationale_for = shipped_value
+        note = notes.get(tname) or {}
+        if value != default:
+            changes.append({"from": default, "to": value, "via": "checks.thresholds",
+                            "by": note.get("declared_by"), "date": note.get("date")})
+            if note.get("rationale"):
+                rationale, rationale_for = {"en": note["rationale"], "nl": note["rationale"]}, value
         thresholds[tname] = Threshold(
             name=tname, value=int(value) if integer else float(value), default=default,
-            rationale=_text(body.get("rationale"), f"thresholds.{tname}.rationale", path),
+            rationale=rationale,
             source=str(body.get("source", "")), overridden=value != default,
-            minimum=lo, maximum=hi, integer=integer,
+            minimum=lo, maximum=hi, integer=integer, shipped=shipped_value, changes=tuple(changes),
+            rationale_for=rationale_for,
         )
     if overrides:
         unknown = sorted(overrides)
@@ -196,4 +252,20 @@ def load_rulebook(
         thresholds=thresholds,
         checks=mapping,
         path=path,
+        sha256=sha256,
+        shipped_sha256=shipped_sha256,
     )
+
+
+def _datasets(value: Any, key: str, path: Path) -> tuple[str, ...]:
+    from auditor.spec.model import DATASET_ROLES
+
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(v in DATASET_ROLES for v in value):
+        raise SpecError(f"must list datasets among {', '.join(DATASET_ROLES)}, found {value!r}", key=key, file=path)
+    return tuple(value)
+
+
+def _plain(value: Any) -> str | None:
+    return None if value is None else str(value)

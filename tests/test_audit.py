@@ -122,10 +122,10 @@ def test_a_crashing_check_becomes_an_error_finding(tmp_path) -> None:
     assert result.exit_code == 1
 
 
-def test_no_reference_gives_not_applicable() -> None:
+def test_no_reference_gives_not_assessed() -> None:
     result = auditor.audit(spec())
     ref = [f for f in result.findings if f.check == "representativeness.reference_population"]
-    assert [f.status for f in ref] == [Status.NOT_APPLICABLE]
+    assert [f.status for f in ref] == [Status.NOT_ASSESSED]  # a missing input is a gap, not "not applicable"
 
 
 def test_reference_shares_must_sum_to_one() -> None:

@@ -9,9 +9,12 @@ import pytest
 
 MODULES = [
     "auditor.checks.rates",
+    "auditor.engines.base",
+    "auditor.engines.bins",
     "auditor.engines.profile",
     "auditor.evidence.result",
     "auditor.pipeline",
+    "auditor.profile.labels",
     "auditor.render.html",
     "auditor.stats.auc",
     "auditor.stats.comparisons",

@@ -43,6 +43,13 @@ class Threshold:
     minimum: float | None = None
     maximum: float | None = None
     integer: bool = False
+    shipped: float | None = None
+    """The value in the shipped rulebook of the same id, when this rulebook is another file."""
+    changes: tuple[Mapping[str, Any], ...] = ()
+    """Each change from the shipped value: ``{from, to, via, by, date}`` (``via`` is the file)."""
+    rationale_for: float | None = None
+    """The value the rationale was written for; when it is not :attr:`value`, the rationale is
+    stale and the report says so instead of showing it as the reason."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form for the evidence."""
@@ -53,6 +60,10 @@ class Threshold:
             "overridden": self.overridden,
             "rationale": dict(self.rationale),
             "source": self.source,
+            "shipped": self.shipped,
+            "changed": bool(self.changes),
+            "changes": [dict(c) for c in self.changes],
+            "rationale_for": self.value if self.rationale_for is None else self.rationale_for,
         }
 
 

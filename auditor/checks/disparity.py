@@ -7,7 +7,13 @@ Every group check follows the same steps on a profile's contingency table (no ro
 2. **Counts.** One group-by over the cells gives, per group, the confusion counts
    (:func:`confusion_table`); every rate is ``x / n`` of two of them (:data:`RATES`).
 3. **Reference group.** The spec's ``checks.reference_groups`` (for an intersection: the
-   combination of the attributes' reference groups), else the largest group (by rows).
+   combination of the attributes' reference groups); else, when ``columns.favourable`` says
+   which side is disadvantaged, the **most favoured group** on the rate (the lowest rate where
+   a higher rate disadvantages, the highest where a lower one does) among the groups with at
+   least ``min_group_size`` rows — the comparison of the four-fifths rule, so every other group
+   is measured against the best-treated one and the disadvantaged group is never the yardstick;
+   else (no direction known, or no group large enough) the largest group. The finding records
+   which rule chose it (``reference_rule``: ``configured``, ``most_favoured``, ``largest``).
 4. **Statistics.** Per group: the rate with its Wilson interval; the ratio to the reference group
    with a Katz log interval; the difference with Newcombe's hybrid score interval (see
    :mod:`auditor.stats.comparisons`).
@@ -189,6 +195,26 @@ def reference_index(table: pd.DataFrame, attributes: Sequence[str], ctx: CheckCo
     return int(table["n"].to_numpy().argmax())
 
 
+def favoured_reference(table: pd.DataFrame, attributes: Sequence[str], ctx: CheckContext, x: np.ndarray, n: np.ndarray,
+                       way: str, min_n: float) -> tuple[int | None, str]:
+    """The reference group of a rate comparison and the rule that chose it (module docstring, step 3)."""
+    ref = reference_index(table, attributes, ctx)
+    if ref is None:
+        return None, "largest"
+    if all(ctx.reference_groups.get(a) is not None for a in attributes):
+        chosen = [ctx.reference_groups[a] for a in attributes]
+        if [str(v) for v in table.loc[ref, list(attributes)]] == chosen:
+            return ref, "configured"
+    x, n = np.asarray(x, dtype=float), np.asarray(n, dtype=float)
+    large = (n >= min_n) & (n > 0)
+    if way == "both" or not large.any():
+        return ref, "largest"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(large, x / np.where(n > 0, n, 1), np.nan)
+    pick = np.nanargmin(rate) if way == "higher_is_disadvantaged" else np.nanargmax(rate)
+    return int(pick), "most_favoured"
+
+
 @dataclass(frozen=True)
 class Comparison:
     """One rate compared between the groups of one subject (arrays aligned with the groups)."""
@@ -317,7 +343,7 @@ def rate_findings(check: str, ctx: CheckContext, rate: Rate, profiles: Sequence[
 
     Datasets without the needed columns (a label for ``base_rate``; a prediction for
     ``selection_rate``; both for the error rates) are skipped; when none qualifies the check
-    returns one ``not_applicable`` finding saying what was missing.
+    returns one ``not_assessed`` finding saying what was missing (a gap, not a pass).
     """
     limit = ctx.threshold("disparity_ratio")
     min_n = ctx.threshold("min_group_size")
@@ -330,7 +356,7 @@ def rate_findings(check: str, ctx: CheckContext, rate: Rate, profiles: Sequence[
             continue
         for attributes in subjects(ctx, groups):
             table = confusion_table(groups, list(attributes), ctx.columns.positive)
-            ref = reference_index(table, attributes, ctx)
+            ref, rule = favoured_reference(table, attributes, ctx, table[rate.x].to_numpy(), table[rate.n].to_numpy(), way, min_n)
             if ref is None:
                 continue
             c = compare(table, attributes, ref, table[rate.x].to_numpy(), table[rate.n].to_numpy(), limit, min_n)
@@ -348,6 +374,7 @@ def rate_findings(check: str, ctx: CheckContext, rate: Rate, profiles: Sequence[
                     "attributes": list(attributes),
                     "metric": rate.metric,
                     "reference": c.group(c.ref),
+                    "reference_rule": rule,
                     "direction": way,
                     "threshold": limit,
                     "min_group_size": int(min_n),
@@ -357,7 +384,7 @@ def rate_findings(check: str, ctx: CheckContext, rate: Rate, profiles: Sequence[
             ))
     if not findings:
         findings.append(Finding(
-            id=finding_id(check), check=check, status=Status.NOT_APPLICABLE, dataset=None,
+            id=finding_id(check), check=check, status=Status.NOT_ASSESSED, dataset=None,
             requirements=ctx.requirements,
             message=Message(f"{check}.not_applicable", {"needs": list(needs)}),
         ))
@@ -366,5 +393,5 @@ def rate_findings(check: str, ctx: CheckContext, rate: Rate, profiles: Sequence[
 
 __all__ = [
     "INTERSECTION", "RATES", "Comparison", "Rate", "compare", "comparison_metrics", "confusion_table", "direction",
-    "disadvantaged", "flagged", "rate_findings", "reference_index", "subject_name", "subjects",
+    "disadvantaged", "favoured_reference", "flagged", "rate_findings", "reference_index", "subject_name", "subjects",
 ]

@@ -13,7 +13,7 @@ labels, base rates and error rates that do not depend on the earlier selection.
 
 * the declaration ``columns.label_source`` (one finding, no dataset): ``selected_cases`` warns
   and explains the loop and the remedy; ``mixed`` (selected cases plus a random sample) and
-  ``random_sample`` / ``all_cases`` pass; not declared is ``not_applicable`` with a message
+  ``random_sample`` / ``all_cases`` pass; not declared is ``not_assessed`` with a message
   asking for the declaration;
 * when the spec names a ``columns.selection`` column (1/True = the earlier process selected the
   case), per dataset and protected attribute: how often each group was selected, with the same
@@ -52,7 +52,7 @@ def feedback_loop(ctx: CheckContext) -> list[Finding]:
     """The label-source declaration, and selection by the earlier process per group."""
     source = ctx.columns.label_source
     selection = ctx.columns.selection
-    status, key = _DECLARED.get(source or "", (Status.NOT_APPLICABLE, "undeclared"))
+    status, key = _DECLARED.get(source or "", (Status.NOT_ASSESSED, "undeclared"))
     findings = [Finding(
         id=finding_id(FEEDBACK_LOOP, "labels"), check=FEEDBACK_LOOP, status=status, dataset=None,
         requirements=ctx.requirements,

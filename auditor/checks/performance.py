@@ -150,7 +150,7 @@ def by_group(ctx: CheckContext) -> list[Finding]:
             ))
     if not findings:
         findings.append(Finding(
-            id=finding_id(BY_GROUP), check=BY_GROUP, status=Status.NOT_APPLICABLE, dataset=None,
+            id=finding_id(BY_GROUP), check=BY_GROUP, status=Status.NOT_ASSESSED, dataset=None,
             requirements=ctx.requirements, message=Message(f"{BY_GROUP}.not_applicable", {}),
         ))
     return findings

@@ -69,8 +69,13 @@ SHOWN_MIN = 10
 """Categories with fewer rows in either dataset are not named in composition messages (the report's privacy floor)."""
 
 
+_MISSING_INPUT = ("no_reference", "no_setting")
+"""Reasons that are a missing input (``not_assessed``, a gap) rather than nothing to assess."""
+
+
 def _not_applicable(check: str, ctx: CheckContext, reason: str) -> list[Finding]:
-    return [Finding(id=finding_id(check), check=check, status=Status.NOT_APPLICABLE, dataset=None,
+    status = Status.NOT_ASSESSED if reason in _MISSING_INPUT else Status.NOT_APPLICABLE
+    return [Finding(id=finding_id(check), check=check, status=status, dataset=None,
                     requirements=ctx.requirements, message=Message(f"{check}.{reason}", {}))]
 
 
@@ -178,6 +183,16 @@ def reference_population(ctx: CheckContext) -> list[Finding]:
                     "cohens_w": _plain(w.value),
                 }),
             ))
+    # A protected attribute the reference file leaves out is not assessed against the population: say so.
+    covered = {part for attribute in reference["attribute"].unique() for part in str(attribute).split(JOINT_SEPARATOR)}
+    for attribute in ctx.columns.protected:
+        if attribute not in covered:
+            findings.append(Finding(
+                id=finding_id(REFERENCE_POPULATION, attribute, "not_in_reference"), check=REFERENCE_POPULATION,
+                status=Status.NOT_ASSESSED, dataset=None, requirements=ctx.requirements,
+                message=Message(f"{REFERENCE_POPULATION}.not_in_reference", {
+                    "attribute": attribute, "reference_attributes": sorted(covered)}),
+            ))
     return findings
 
 
@@ -208,7 +223,7 @@ def intersectional_coverage(ctx: CheckContext) -> list[Finding]:
                 group = {a: str(v) for a, v in zip(attrs, key, strict=True)}
                 status = Status.INSUFFICIENT_EVIDENCE if small[i] else Status.PASS
                 metrics.append(Metric("share", x[i] / n if n else math.nan, group=group, ci=(low[i], high[i]),
-                                      n=int(x[i]), threshold=float(min_n), status=status))
+                                      n=int(x[i]), status=status))  # min_group_size is a count, not a share
                 if small[i]:
                     listed.append({"group": group, "empty": bool(x[i] == 0), "needed": int(min_n)})
             status = Status.INSUFFICIENT_EVIDENCE if small.any() else Status.PASS

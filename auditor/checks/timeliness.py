@@ -30,7 +30,7 @@ def timeliness(ctx: CheckContext) -> list[Finding]:
     """Data period vs audit date and period of use, per dataset with the date column."""
     column = ctx.quality.date_column
     if column is None:
-        return [Finding(id=finding_id(TIMELINESS), check=TIMELINESS, status=Status.NOT_APPLICABLE, dataset=None,
+        return [Finding(id=finding_id(TIMELINESS), check=TIMELINESS, status=Status.NOT_ASSESSED, dataset=None,
                         requirements=ctx.requirements, message=Message(f"{TIMELINESS}.no_date_column", {}))]
     limit = ctx.threshold("max_data_age_days")
     audit_day = (ctx.audit_date or datetime.now(UTC)).date()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from auditor.citations import cite
 from auditor.classification import _data
 from auditor.classification._files import raise_problems, read_yaml
 from auditor.classification._systemcard import facts_from_card
@@ -587,7 +588,8 @@ def describe(key: str, value: Any, lang: str) -> str:
     Returns
     -------
     str
-        E.g. ``"5(a)"`` for Annex III ``5.a``, ``"aanbieder"`` for role ``provider`` in Dutch.
+        E.g. ``"5(a)"`` for Annex III ``5.a`` (``"5, onder a"`` in Dutch), ``"Art. 5(1)(c)"`` for
+        practice ``5.1.c`` (``"art. 5, lid 1, onder c"``), ``"aanbieder"`` for role ``provider`` in Dutch.
     """
     if isinstance(value, tuple | list):
         words = [describe(key, item, lang) for item in value]
@@ -598,5 +600,10 @@ def describe(key: str, value: Any, lang: str) -> str:
         return str(entry[lang])
     if key in CHOICES:
         entry = _data.choices(CHOICES[key])[value]
-        return str(entry.get("code") or entry[lang])
+        code = entry.get("code")
+        if code and key in ("prohibited", "transparency"):
+            return cite(str(code), lang)
+        if code and lang == "nl":
+            return re.sub(r"^(\d+)\(([a-z])\)$", r"\1, onder \2", str(code))  # bijlage III, punt 5, onder a
+        return str(code or entry[lang])
     return str(plain(value))

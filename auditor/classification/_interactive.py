@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
+from auditor.citations import cite
 from auditor.classification import _data
 from auditor.classification._engine import Context, holds, walk
 from auditor.classification._facts import KEYS, REQUIRED, describe
@@ -78,7 +79,7 @@ class _Asker:
         self._print()
         question = (text or spec["question"])[self.lang]
         article = (
-            f" ({_data.vocabulary()['ui']['article'][self.lang]} {spec['article']})" if spec.get("article") else ""
+            f" ({cite(spec['article'], self.lang)})" if spec.get("article") else ""
         )
         self._print(question + article)
         if spec.get("help"):

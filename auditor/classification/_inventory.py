@@ -17,10 +17,10 @@ from typing import Any
 
 from auditor.classification import _data
 from auditor.classification._classify import Classification, classify
-from auditor.classification._facts import load_system
+from auditor.classification._facts import REQUIRED, load_system
 from auditor.classification._register import register_entry, register_problems
 from auditor.errors import SpecError
-from auditor.files import write_atomic
+from auditor.files import read_yaml, write_atomic
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,31 @@ class Item:
 
     file: Path
     classification: Classification
-    register: dict[str, str]
+    register: dict[str, Any]
     register_problems: tuple[str, ...]
+
+
+def not_a_system_description(file: Path) -> str | None:
+    """Why a YAML file in an inventory folder is not a system description, or ``None`` if it is one.
+
+    A system description is a mapping with ``ai_act_profile`` (a system card) or with any of the
+    required facts (``name``, ``role``, ``kind``, ...). Files of another kind — an audit spec
+    (``data:``, ``columns:``), a rulebook (``requirements:``, ``thresholds:``) — are skipped with a
+    note; a file that cannot be read is not skipped, so its error is reported.
+    """
+    try:
+        raw = read_yaml(file, what="system description")
+    except SpecError:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    if "ai_act_profile" in raw or set(REQUIRED) & set(raw):
+        return None
+    if {"data", "columns"} & set(raw):
+        return "an audit spec (data:, columns:), not a system description"
+    if {"requirements", "thresholds"} <= set(raw):
+        return "a rulebook (requirements:, thresholds:), not a system description"
+    return f"none of the facts of a system description ({', '.join(REQUIRED)}) nor an ai_act_profile"
 
 
 def inventory(directory: Path, *, as_of: dt.date | None = None, timeline: Path | None = None) -> list[Item]:
@@ -39,7 +62,9 @@ def inventory(directory: Path, *, as_of: dt.date | None = None, timeline: Path |
     Parameters
     ----------
     directory
-        The folder (not searched recursively). Facts files and system cards may be mixed.
+        The folder (not searched recursively). Facts files and system cards may be mixed; other
+        YAML files (an audit spec beside its system.yaml) are skipped
+        (:func:`not_a_system_description`).
     as_of
         The as-of date of the classifications; default today.
     timeline
@@ -57,7 +82,8 @@ def inventory(directory: Path, *, as_of: dt.date | None = None, timeline: Path |
     """
     if not directory.is_dir():
         raise SpecError("is not a folder; give the folder that holds the system descriptions", file=directory)
-    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+                   and not_a_system_description(p) is None)
     if not files:
         raise SpecError("holds no system descriptions (*.yaml, *.yml)", file=directory)
     items: list[Item] = []
@@ -70,7 +96,7 @@ def inventory(directory: Path, *, as_of: dt.date | None = None, timeline: Path |
             continue
         result = classify(facts, as_of=as_of, timeline=timeline)
         entry = register_entry(facts, result)
-        items.append(Item(file, result, entry, tuple(register_problems(entry))))
+        items.append(Item(file, result, entry, tuple(register_problems(entry, facts, result))))
     if errors:
         raise SpecError(
             f"{len(errors)} of {len(files)} system descriptions are invalid; nothing was written:\n" + "\n".join(errors)

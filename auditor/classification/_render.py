@@ -6,6 +6,7 @@ import datetime as dt
 import textwrap
 from collections.abc import Mapping
 
+from auditor.citations import cite
 from auditor.classification import _data
 from auditor.classification._classify import Classification, Obligation
 
@@ -16,13 +17,6 @@ def _wrap(text: str, indent: str, first: str = "") -> list[str]:
     return textwrap.wrap(text, _WIDTH, initial_indent=indent + first, subsequent_indent=indent + " " * len(first)) or [
         indent
     ]
-
-
-def _cite(article: str, lang: str) -> str:
-    """Cite an article of the data (written in English) in ``lang``."""
-    if lang == "nl":
-        return article.replace("Annex", "bijlage").replace("subparagraph", "alinea")
-    return article
 
 
 def _when(obligation: Obligation, result: Classification, ui: Mapping[str, Mapping[str, str]], lang: str) -> str:
@@ -54,12 +48,11 @@ def render_text(result: Classification, lang: str) -> str:
     vocabulary = _data.vocabulary()
     ui = vocabulary["ui"]
     roles = _data.choices("roles")
-    art = ui["article"][lang]
     lines = [f"{result.facts.name} — {result.facts.organisation}", ""]
     category = vocabulary["categories"][result.category][lang]
     if result.bases:
         category += " (" + "; ".join(vocabulary["bases"][b][lang] for b in result.bases) + ")"
-    transparency = ", ".join(f"{art} {_data.choices('transparency')[c]['code']}" for c in result.transparency)
+    transparency = ", ".join(cite(_data.choices("transparency")[c]["code"], lang) for c in result.transparency)
     deadline = result.next_deadline
     header = [
         (ui["category"][lang], category),
@@ -73,7 +66,7 @@ def render_text(result: Classification, lang: str) -> str:
         lines.extend(_wrap(value, "", f"{label + ':':<{width}}"))
     lines += ["", ui["reasoning"][lang]]
     for number, step in enumerate(result.path, 1):
-        lines.extend(_wrap(step.conclusion[lang], "  ", f"{number}. {art} {_cite(step.article, lang)}: "))
+        lines.extend(_wrap(step.conclusion[lang], "  ", f"{number}. {cite(step.article, lang)}: "))
     lines += ["", ui["obligations"][lang]]
     if not result.obligations:
         lines.append("  " + ui["no_obligations"][lang])
@@ -88,7 +81,7 @@ def render_text(result: Classification, lang: str) -> str:
         for when, group in groups.items():
             lines.extend(_wrap(when, "    "))
             for o in group:
-                lines.extend(_wrap(o.title[lang], "      ", f"{art} {_cite(o.article, lang)}: "))
+                lines.extend(_wrap(o.title[lang], "      ", f"{cite(o.article, lang)}: "))
     for title, items in (
         (ui["requirements"][lang], result.requirements),
         (ui["required_checks"][lang], result.required_checks),

@@ -26,7 +26,17 @@ if TYPE_CHECKING:
     from auditor.classification._facts import SystemFacts
 
 # Facts the card holds in fields of its own; every other fact travels as an auditor/ label.
-_NATIVE = ("name", "organisation", "description", "contact_email")
+_NATIVE = ("name", "organisation", "description", "contact_email", "status", "in_use_since", *(
+    "purpose", "human_intervention", "risks", "source_data", "methods_and_models", "supplier"))
+
+# Descriptive facts and the card's own text fields (AMT's SystemCard) that hold them.
+_TEXT_FIELDS = {
+    "purpose": "goal_and_impact",
+    "human_intervention": "human_intervention",
+    "risks": "risk_management",
+    "source_data": "used_data",
+    "methods_and_models": "technical_design",
+}
 
 
 def _reverse(list_name: str) -> dict[str, str]:
@@ -93,6 +103,12 @@ def facts_from_card(card: Mapping[str, Any], *, file: Path | None = None) -> dic
     for key in ("name", "description"):
         if card.get(key):
             facts[key] = card[key]
+    for key, field in _TEXT_FIELDS.items():
+        if card.get(field):
+            facts[key] = card[field]
+    providers = card.get("external_providers")
+    if isinstance(providers, list) and providers:
+        facts["supplier"] = "; ".join(str(p) for p in providers)
     owners = card.get("owners") or []
     if owners and isinstance(owners[0], Mapping):
         if owners[0].get("organization"):
@@ -119,7 +135,7 @@ def facts_from_card(card: Mapping[str, Any], *, file: Path | None = None) -> dic
         parts = role if isinstance(role, list) else str(role).split("+")
         facts["role"] = [lookup("ai_act_profile.role", part.strip(), _reverse("roles")) for part in parts]
     risk = profile.get("risk_group")
-    if risk:
+    if risk and risk != words["not_applicable"]:
         groups = {label: group for group, label in words["risk_group"].items()}
         group = lookup("ai_act_profile.risk_group", risk, groups)
         if group == "not_high_risk":
@@ -158,35 +174,38 @@ def facts_from_card(card: Mapping[str, Any], *, file: Path | None = None) -> dic
 
 
 def _profile(facts: SystemFacts, result: Classification) -> dict[str, Any]:
+    """The ``ai_act_profile`` in the decision aid's labels, leaving out what does not apply.
+
+    The decision aid (and AMT's requirement filter) knows one set of values per field; where
+    none applies, the field is left out rather than given a value the standard does not have.
+    """
     words = _data.vocabulary()["system_card"]
     category = result.category
     profile: dict[str, Any] = {}
-    card_type = _data.choices("kinds")[facts.kind].get("card")
-    if card_type:
-        profile["type"] = card_type
+    if facts.kind == "not_ai":
+        impactful = bool(facts.legal_effects or facts.profiling)
+        profile["type"] = words["not_ai_type"]["impactful" if impactful else "not_impactful"]
+    else:
+        profile["type"] = _data.choices("kinds")[facts.kind]["card"]
     profile["open_source"] = words["open_source"][str(facts.open_source).lower()]
-    profile["risk_group"] = words["risk_group"][
-        {
-            "high_risk": "high_risk",
-            "prohibited": "prohibited",
-            "out_of_scope": "exception",
-            "transparency": "not_high_risk",
-            "minimal": "not_high_risk",
-        }.get(category, "not_applicable")
-    ]
+    group = {
+        "high_risk": "high_risk",
+        "prohibited": "prohibited",
+        "out_of_scope": "exception",
+        "transparency": "not_high_risk",
+        "minimal": "not_high_risk",
+    }.get(category)
+    if group:
+        profile["risk_group"] = words["risk_group"][group]
     if "annex_i" in result.bases:
         profile["conformity_assessment_body"] = words["third_party"]
-    elif category == "high_risk" and not any(point.startswith("1.") for point in facts.annex_iii):
-        profile["conformity_assessment_body"] = words["not_applicable"]
     if category.startswith("gpai_model"):
         profile["systemic_risk"] = words["systemic_risk"][str(category == "gpai_model_systemic_risk").lower()]
-    else:
-        profile["systemic_risk"] = words["not_applicable"]
     if category in ("high_risk", "transparency", "minimal"):
         profile["transparency_obligations"] = words["transparency"][str(bool(result.transparency)).lower()]
-    else:
-        profile["transparency_obligations"] = words["not_applicable"]
-    profile["role"] = [_data.choices("roles")[role]["card"] for role in facts.role]
+    # AMT accepts at most two roles ("aanbieder + gebruiksverantwoordelijke"); all of them travel
+    # in the auditor/role label.
+    profile["role"] = [_data.choices("roles")[role]["card"] for role in facts.role][:2]
     return profile
 
 
@@ -206,10 +225,13 @@ def system_card(facts: SystemFacts, result: Classification, *, base: Mapping[str
     Returns
     -------
     dict
-        The card: ``name``, ``description``, ``status``, ``begin_date``, ``owners``,
-        ``ai_act_profile`` (decision-aid labels), ``labels`` (the facts, prefixed
-        ``auditor/``) and ``requirements`` (new ones in state ``to do``). Reading it back with
-        :func:`load_system` gives the same facts.
+        The card: ``name``, ``description``, ``status``, ``begin_date``, ``owners``, the text
+        fields of AMT's data model (``goal_and_impact``, ``human_intervention``,
+        ``risk_management``, ``used_data``, ``technical_design``, ``external_providers``) from
+        the descriptive facts, ``ai_act_profile`` (decision-aid labels), ``labels`` (the other
+        facts, prefixed ``auditor/``) and ``requirements`` (new ones in state ``to do``, each with
+        the task-registry ``version`` AMT requires). Reading it back with :func:`load_system`
+        gives the same facts.
     """
     words = _data.vocabulary()["system_card"]
     card: dict[str, Any] = copy.deepcopy(dict(base)) if base else {"schema_version": words["schema_version"]}
@@ -219,6 +241,11 @@ def system_card(facts: SystemFacts, result: Classification, *, base: Mapping[str
     card["status"] = _data.choices("statuses")[facts.status]["card"]
     if facts.in_use_since:
         card["begin_date"] = facts.in_use_since.isoformat()
+    for key, field in _TEXT_FIELDS.items():
+        if getattr(facts, key):
+            card[field] = getattr(facts, key)
+    if facts.supplier:
+        card["external_providers"] = [facts.supplier]
     owners = card.get("owners") or [{}]
     owner = dict(owners[0]) if isinstance(owners[0], Mapping) else {}
     owner["organization"] = facts.organisation
@@ -237,9 +264,14 @@ def system_card(facts: SystemFacts, result: Classification, *, base: Mapping[str
     requirements = list(card.get("requirements") or [])
     known = {r.get("urn") for r in requirements if isinstance(r, Mapping)}
     requirements += [
-        {"urn": urn, "state": words["requirement_state"]} for urn in result.requirements if urn not in known
+        {"urn": urn, "state": words["requirement_state"], "version": words["task_version"]}
+        for urn in result.requirements
+        if urn not in known
     ]
-    card["requirements"] = requirements
+    card["requirements"] = [
+        {**r, "version": r.get("version") or words["task_version"]} if isinstance(r, Mapping) else r
+        for r in requirements
+    ]
     return card
 
 

@@ -18,7 +18,14 @@ from auditor.classification._classify import classify
 from auditor.classification._facts import load_system
 from auditor.classification._files import read_yaml
 from auditor.classification._interactive import ask_facts, facts_yaml
-from auditor.classification._inventory import inventory, render_table, to_csv, to_json, write_outputs
+from auditor.classification._inventory import (
+    inventory,
+    not_a_system_description,
+    render_table,
+    to_csv,
+    to_json,
+    write_outputs,
+)
 from auditor.classification._render import render_text
 from auditor.classification._systemcard import dump_card, system_card
 from auditor.errors import SpecError
@@ -181,6 +188,10 @@ def run_inventory(args: argparse.Namespace) -> int:
     int
         :data:`auditor.exitcodes.OK`; invalid input raises :class:`~auditor.errors.SpecError`.
     """
+    for file in sorted(p for p in args.directory.iterdir() if p.suffix in (".yaml", ".yml")) if args.directory.is_dir() else ():
+        reason = not_a_system_description(file)
+        if reason:
+            print(f"auditor: note: skipped {file}: {reason}", file=sys.stderr)
     items = inventory(args.directory, as_of=args.as_of, timeline=args.timeline)
     if args.out:
         write_outputs(items, args.out, args.lang)

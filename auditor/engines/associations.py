@@ -23,6 +23,7 @@ table already uses, counted with one ``np.bincount``, and summed to each attribu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -92,20 +93,39 @@ def _tidy(table: pd.DataFrame, attribute: str, kind: FeatureKind) -> pd.DataFram
     return table
 
 
-def _feature_codes(series: pd.Series) -> tuple[np.ndarray, list[object], FeatureKind] | None:
-    """Codes 0..k-1 per row (k = missing) and the value per code; ``None`` if too many values."""
+FeatureCodes = tuple[np.ndarray, list[object], FeatureKind]
+"""Codes 0..k-1 per row (k = missing), the value per code, and the feature's kind."""
+
+
+NumericView = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""``(values, finite, keys)`` of a numeric or datetime column: float values (epoch seconds for
+datetimes), which are finite, and the sketch key of each (0 where not finite)."""
+
+
+def numeric_view(series: pd.Series) -> NumericView | None:
+    """The :data:`NumericView` of a numeric or datetime column; ``None`` for other columns."""
     dtype = series.dtype
-    if pd.api.types.is_datetime64_any_dtype(dtype) or (
-        pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-    ):
-        if pd.api.types.is_datetime64_any_dtype(dtype):
-            stamps = series.to_numpy(dtype="datetime64[ns]")
-            values = stamps.astype("int64").astype(float) / 1e9
-            values[np.isnat(stamps)] = np.nan
-        else:
-            values = series.to_numpy(dtype=float, na_value=np.nan)
-        finite = np.isfinite(values)
-        keys = sketch_keys(np.where(finite, values, 0.0))
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        stamps = series.to_numpy(dtype="datetime64[ns]")
+        values = stamps.astype("int64").astype(float) / 1e9
+        values[np.isnat(stamps)] = np.nan
+    elif pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        return None
+    finite = np.isfinite(values)
+    return values, finite, sketch_keys(np.where(finite, values, 0.0))
+
+
+def feature_codes(series: pd.Series, view: NumericView | None = None) -> FeatureCodes | None:
+    """Codes 0..k-1 per row (k = missing) and the value per code; ``None`` if too many values.
+
+    Numeric and datetime columns are coded by sketch key (``view``: the column's
+    :func:`numeric_view`, when the pass already computed it).
+    """
+    view = view if view is not None else numeric_view(series)
+    if view is not None:
+        _values, finite, keys = view
         codes, uniques = pd.factorize(keys)
         labels: list[object] = [int(k) for k in uniques]
         codes = np.where(finite, codes, len(labels)).astype(np.int64)
@@ -118,11 +138,26 @@ def _feature_codes(series: pd.Series) -> tuple[np.ndarray, list[object], Feature
     return codes, labels + [None], "categorical"
 
 
+def _canonical_ranks(labels: list[object]) -> np.ndarray | None:
+    """Each label's position in the canonical order of :func:`~auditor.engines.profile.tidy_table`
+    (ascending, missing last); ``None`` when two codes share a label (they must be added up)."""
+    present = [v for v in labels if v is not None]
+    if len(set(present)) != len(present) or len(present) < len(labels) - 1:
+        return None
+    order = sorted(range(len(labels)), key=lambda i: (labels[i] is None, labels[i] if labels[i] is not None else 0))
+    rank = np.empty(len(labels), dtype=np.int64)
+    rank[order] = np.arange(len(labels))
+    return rank
+
+
 def feature_table(
     frame: pd.DataFrame,
     features: tuple[str, ...],
     attributes: tuple[str, ...],
     group_parts: list[tuple[np.ndarray, list[str | None]]],
+    *,
+    cell: np.ndarray | None = None,
+    coded: Callable[[str], FeatureCodes | None] | None = None,
 ) -> FeatureTable:
     """Count every feature's values per group of every protected attribute.
 
@@ -137,26 +172,33 @@ def feature_table(
     group_parts
         Per attribute: the codes per row (missing = last code) and the label per code, as the
         group table computes them.
+    cell, coded
+        The pass's joint cell code of ``group_parts`` and its (cached) :func:`feature_codes`, so
+        that nothing is encoded twice; computed here when not given.
     """
     out = FeatureTable(attributes=attributes)
     if not attributes:
         return out
     n = len(frame)
     radices = [len(labels) for _, labels in group_parts]
-    cell = np.zeros(n, dtype=np.int64)
-    for codes, labels in group_parts:
-        cell = cell * len(labels) + codes
+    if cell is None:
+        cell = np.zeros(n, dtype=np.int64)
+        for codes, labels in group_parts:
+            cell = cell * len(labels) + codes
+    if coded is None:
+        def coded(name: str) -> FeatureCodes | None:
+            return feature_codes(frame[name])
     n_cells = int(np.prod(radices))
     for feature in features:
         if feature in attributes or feature not in frame.columns:
             continue
-        coded = _feature_codes(frame[feature])
-        if coded is None:
+        found = coded(feature)
+        if found is None:
             out.kinds[feature] = "categorical"
             for attribute in attributes:
                 out.tables[(feature, attribute)] = None
             continue
-        codes, values, kind = coded
+        codes, values, kind = found
         out.kinds[feature] = kind
         k = len(values)
         if n_cells * k <= _DENSE_LIMIT:
@@ -165,8 +207,19 @@ def feature_table(
         else:
             margins = [np.bincount(part[0] * k + codes, minlength=len(part[1]) * k).reshape(len(part[1]), k)
                        for part in group_parts]
+        value_rank = _canonical_ranks(values)
         for (_, labels), attribute, margin in zip(group_parts, attributes, margins, strict=True):
             rows, cols = np.nonzero(margin)
+            group_rank = _canonical_ranks(labels)
+            if value_rank is not None and group_rank is not None:  # distinct labels: sort the codes, skip tidying
+                order = np.lexsort((value_rank[cols], group_rank[rows]))
+                rows, cols = rows[order], cols[order]
+                out.tables[(feature, attribute)] = pd.DataFrame({
+                    attribute: pd.Series(np.array(labels, dtype=object)[rows], dtype=object),
+                    VALUE: pd.Series(np.array(values, dtype=object)[cols], dtype=object),
+                    COUNT: margin[rows, cols].astype(np.int64),
+                })
+                continue
             table = pd.DataFrame({
                 attribute: [labels[i] for i in rows],
                 VALUE: [values[j] for j in cols],
@@ -204,4 +257,5 @@ def quantile_bins(table: pd.DataFrame, n_bins: int = 10) -> pd.Series:
     return pd.Series(labels, index=table.index, dtype=object)
 
 
-__all__ = ["VALUE", "FeatureKind", "FeatureTable", "feature_table", "quantile_bins"]
+__all__ = ["VALUE", "FeatureCodes", "NumericView", "FeatureKind", "FeatureTable", "feature_codes", "feature_table", "quantile_bins",
+           "numeric_view"]

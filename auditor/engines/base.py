@@ -20,7 +20,8 @@ The contract (stable: other engines and the monitoring code build on it)
     ``profile(handle, plan) -> Profile``
         The profile of all rows of the dataset, with its :class:`~auditor.engines.profile.RowEvidence`
         attached in memory (``profile.row_evidence``; never written unless asked, see
-        :meth:`Profile.save <auditor.engines.profile.Profile.save>`).
+        :meth:`Profile.save <auditor.engines.profile.Profile.save>`), and ``profile.engine``
+        set to the engine's name.
 
     Engines register themselves with :func:`register_engine`; :func:`get_engine` returns one
     by name (``pandas`` is always there; ``duckdb`` and ``spark`` when their modules are
@@ -35,7 +36,8 @@ How a chunked engine uses the kernel
     ``functools.reduce(Profile.merge, parts)``. ``merge`` shifts the right side's offsets by
     the left side's row count, so an example ``(part p, offset o)`` ends up as the global row
     number ``rows(parts before p) + o`` — the row number a single pass over the whole data
-    gives. ``merge`` is associative (any tree of merges that keeps the parts' order gives the
+    gives. (Example rows are stored as these global numbers; the pair is implicit in the part
+    order, which is why the fold must keep it.) ``merge`` is associative (any tree of merges that keeps the parts' order gives the
     same profile: ``profile(whole) == merge(profile(chunks))``, tested in
     ``tests/engines/test_merge.py``) but not commutative. :func:`profile_parts` does this fold.
 
@@ -234,6 +236,9 @@ class ProfilePlan:
     types: Mapping[str, LogicalType] = field(default_factory=dict)
     """Logical type per column, decided once for the whole dataset (:func:`logical_types`); a
     column not listed gets the type of its values in the chunk at hand."""
+    bins: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    """Numeric columns banded at the start of profiling (``columns.bins``), in every part, so
+    every statistic, group and check sees the bands (:func:`auditor.engines.bins.apply_bins`)."""
 
     @classmethod
     def for_columns(cls, columns: Columns, present: Sequence[str] | pd.Index) -> ProfilePlan:
@@ -256,6 +261,7 @@ class ProfilePlan:
             id=keep(columns.id),
             selection=keep(columns.selection),
             features=features,
+            bins={c: edges for c, edges in columns.bins.items() if c in have},
         )
 
     @property

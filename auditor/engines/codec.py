@@ -87,6 +87,9 @@ def _frame(table: Mapping[str, Any] | None) -> pd.DataFrame | None:
     if table is None:
         return None
     columns = list(table["columns"])
+    for row in table["rows"]:
+        if not isinstance(row, list) or len(row) != len(columns) or not all(v is None or isinstance(v, str | int) for v in row):
+            raise ValueError(f"a table row must be {len(columns)} texts, integers or nulls ({', '.join(columns)}); found {row!r:.80}")
     values = list(zip(*table["rows"], strict=True)) if table["rows"] else [() for _ in columns]
     data = {}
     for name, column in zip(columns, values, strict=True):
@@ -150,13 +153,15 @@ def _summary_back(data: Mapping[str, Any] | None) -> HashSummary | None:
 def _rule(result: RuleResult) -> dict[str, Any]:
     return {"key": result.key, "source": result.source, "rule": result.rule, "column": result.column,
             "n_checked": result.n_checked, "n_failed": result.n_failed, "success": result.success,
-            "values": [[v, c] for v, c in result.values], "detail": dict(result.detail)}
+            "values": [[v, c] for v, c in result.values], "values_complete": result.values_complete,
+            "detail": dict(result.detail)}
 
 
 def _rule_back(data: Mapping[str, Any], rows: tuple[int, ...]) -> RuleResult:
     return RuleResult(source=data["source"], rule=data["rule"], column=data["column"], n_checked=data["n_checked"],
                       n_failed=data["n_failed"], rows=rows, values=tuple((v, int(c)) for v, c in data["values"]),
-                      success=data["success"], detail=data["detail"], key=data["key"])
+                      success=data["success"], detail=data["detail"], key=data["key"],
+                      values_complete=data["values_complete"])
 
 
 def _hex(values: np.ndarray) -> list[str]:

@@ -44,18 +44,29 @@ Merging
     after A's): hash digests are concatenated and re-aggregated (first rows of B shifted by the
     row count of A), fingerprints and counts add, example lists keep the first
     :data:`~auditor.validation.results.MAX_EXAMPLES` positions.
+
+What is bounded, what is row evidence
+    Statistics (saved with a profile): the sizes of each hash digest — rows, distinct hashes,
+    the histogram of multiplicities (:meth:`HashCounts.summary`), from which duplicate rows and
+    ids are counted exactly — and fingerprints, code counts, the date range, rule counts.
+    Row evidence (in memory; saved only keyed): the distinct hashes with their first rows and
+    the repeated rows. **Split overlap** — rows and ids shared between two datasets — is the one
+    statistic that is not a function of one dataset's statistics: the split check computes it
+    from the two datasets' hash sets, so it needs their row evidence (two saved profiles can be
+    compared when both were saved with the same key; :meth:`HashCounts.keyed` keys an
+    in-memory digest the same way).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from auditor.engines.associations import FeatureTable, feature_table
+from auditor.engines.associations import FeatureCodes, FeatureTable, feature_table
 from auditor.engines.profile import LABEL, ColumnProfile, canonical_label
 from auditor.profile.format import NULL_HASH, key_id, keyed_hashes
 from auditor.validation.results import (
@@ -98,10 +109,10 @@ def _column_hash(series: pd.Series) -> np.ndarray:
     return pd.util.hash_pandas_object(series, index=False).to_numpy(dtype=np.uint64)
 
 
-def column_hash(series: pd.Series) -> np.ndarray:
+def column_hash(series: pd.Series, missing: np.ndarray | None = None) -> np.ndarray:
     """The value hash of :data:`~auditor.profile.format.HASH_FAMILY`: canonical hash, one marker for missing."""
     h = _column_hash(series)
-    missing = series.isna().to_numpy(dtype=bool)
+    missing = series.isna().to_numpy(dtype=bool) if missing is None else missing
     if missing.any():
         h = h.copy()
         h[missing] = np.uint64(NULL_HASH)
@@ -356,13 +367,17 @@ class DateRange:
                          min(firsts) if firsts else None, max(lasts) if lasts else None)
 
 
-def _add_nested(a: Mapping[str, Mapping[str, int]], b: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+def _add_nested(a: Mapping[str, Mapping[str, int]], b: Mapping[str, Mapping[str, int]],
+                order: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """Add per-column counts; columns in ``order`` (the data's column order), values sorted (the
+    canonical form a single pass produces, whichever part found a value first)."""
     out = {k: dict(v) for k, v in a.items()}
     for column, counts in b.items():
         mine = out.setdefault(column, {})
         for value, count in counts.items():
             mine[value] = mine.get(value, 0) + count
-    return out
+    rank = {name: i for i, name in enumerate(order)}
+    return {c: dict(sorted(out[c].items())) for c in sorted(out, key=lambda c: (rank.get(c, len(rank)), c))}
 
 
 @dataclass
@@ -421,8 +436,8 @@ class Digests:
             features=pair(self.features, other.features, lambda a, b: a.merge(b, offset)),
             fingerprints=fingerprints,
             label_tables=pair(self.label_tables, other.label_tables, lambda a, b: a.merge(b)),
-            codes=_add_nested(self.codes, other.codes),
-            treated_missing=_add_nested(self.treated_missing, other.treated_missing),
+            codes=_add_nested(self.codes, other.codes, self.fingerprints),
+            treated_missing=_add_nested(self.treated_missing, other.treated_missing, self.fingerprints),
             dates=pair(self.dates, other.dates, lambda a, b: a.merge(b)),
             rules=merge_results(self.rules, other.rules, offset),
             header_duplicates=tuple(dict.fromkeys((*self.header_duplicates, *other.header_duplicates))),
@@ -575,7 +590,10 @@ def _rules(frame: pd.DataFrame, plan: ProfilePlan, dataset: str) -> tuple[RuleRe
 
 
 def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str, ColumnProfile], *,
-                    dataset: str, treated_missing: Mapping[str, Mapping[str, int]] | None = None) -> tuple[np.ndarray, Digests]:
+                    dataset: str, treated_missing: Mapping[str, Mapping[str, int]] | None = None,
+                    missing: Callable[[str], np.ndarray] | None = None,
+                    coded: Callable[[str], FeatureCodes | None] | None = None,
+                    label_part: tuple[np.ndarray, list[str | None]] | None = None) -> tuple[np.ndarray, Digests]:
     """All row digests of one dataset (called by :func:`auditor.engines.pandas.profile_frame`).
 
     Returns the 64-bit content hash of every row (all columns but the model's outputs), so
@@ -593,7 +611,13 @@ def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str
         The dataset's role (names the data asset of an expectation suite).
     treated_missing
         What :func:`apply_missing_values` replaced.
+    missing, coded, label_part
+        What the pass already encoded (missing-value masks per column, feature codes, the
+        label's codes), so nothing is computed twice; computed here when not given.
     """
+    if missing is None:
+        def missing(name: str) -> np.ndarray:
+            return frame[name].isna().to_numpy(dtype=bool)
     n = len(frame)
     names = [str(c) for c in frame.columns]
     quality = plan.quality
@@ -610,7 +634,7 @@ def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str
     kept: dict[str, np.ndarray] = {}
     in_record, in_features = set(record), set(features)
     for name in sorted(names):
-        h = column_hash(frame[name])
+        h = column_hash(frame[name], missing(name))
         fingerprints[name] = (int(h.sum(dtype=np.uint64)), int((h * weights).sum(dtype=np.uint64)))
         if name in in_record:
             record_hash.add(h)
@@ -624,20 +648,21 @@ def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str
 
     ids = None
     if plan.id is not None:
-        present = frame[plan.id].notna().to_numpy()
+        present = ~missing(plan.id)
         positions = np.flatnonzero(present)
         ids = HashCounts.from_hashes(kept[plan.id][present], (plan.id,), positions=positions, n_skipped=int(n - present.sum()))
 
     feature_digest = None
     label_tables = None
     if plan.target is not None and features:
-        labelled = frame[plan.target].notna().to_numpy()
+        labelled = ~missing(plan.target)
         vector = feature_hash.result()
         with_label = combine_hashes([vector, kept[plan.target]], n)
         feature_digest = HashCounts.from_hashes(with_label[labelled], features, positions=np.flatnonzero(labelled),
                                                 groups=vector[labelled], n_skipped=int(n - labelled.sum()))
-        label_tables = feature_table(frame, tuple(c for c in plan.features if c != date_column), (LABEL,),
-                                     [_label_part(frame[plan.target])])
+        part = label_part if label_part is not None else _label_part(frame[plan.target])
+        label_tables = feature_table(frame, tuple(c for c in plan.features if c != date_column), (LABEL,), [part],
+                                     cell=part[0].astype(np.int64), coded=coded)
 
     roles = {plan.id, plan.target, plan.prediction, plan.score}
     return row_hash, Digests(
@@ -647,7 +672,7 @@ def compute_digests(frame: pd.DataFrame, plan: ProfilePlan, columns: Mapping[str
         fingerprints=fingerprints,
         label_tables=label_tables,
         codes=_code_counts(frame, columns, {c for c in roles if c}),
-        treated_missing={k: dict(v) for k, v in (treated_missing or {}).items()},
+        treated_missing={k: dict(sorted(treated_missing[k].items())) for k in names if k in (treated_missing or {})},
         dates=_date_range(frame, date_column, quality.date_format) if date_column else None,
         rules=_rules(frame, plan, dataset),
         header_duplicates=quality.header_duplicates if quality is not None else (),

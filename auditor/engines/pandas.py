@@ -7,13 +7,15 @@ single integer per row, and ``np.bincount`` counts the cells. No per-row Python.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from auditor.engines.associations import feature_table
+from auditor.engines.associations import FeatureCodes, NumericView, feature_codes, feature_table, numeric_view
 from auditor.engines.base import KIND_OF, ColumnKind, DatasetHandle, LogicalType, ProfilePlan, Schema, register_engine
+from auditor.engines.bins import apply_bins
 from auditor.engines.digests import apply_missing_values, compute_digests
 from auditor.engines.profile import (
     COUNT,
@@ -75,21 +77,44 @@ def schema_of(frame: pd.DataFrame) -> Schema:
     return Schema(tuple(out))
 
 
-def _numeric_summary(values: np.ndarray, weights: np.ndarray | None = None) -> NumericSummary:
-    """Moments, extremes and sketch of ``values`` (each counted ``weights`` times, default once)."""
-    finite_mask = np.isfinite(values)
+def _key_counts(keys: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct sketch keys (ascending) and their (weighted) counts: a bincount over the key range
+    when it is narrow (one sign of values, the usual case), a sort otherwise."""
+    low, high = int(keys.min()), int(keys.max())
+    if high - low <= max(1 << 16, 2 * len(keys)):
+        dense = np.bincount(keys - low, weights=weights, minlength=high - low + 1)
+        found = np.flatnonzero(dense)
+        return found + low, dense[found].astype(np.int64)
+    unique, inverse = np.unique(keys, return_inverse=True)
+    return unique, np.bincount(inverse, weights=weights).astype(np.int64)
+
+
+def _numeric_summary(values: np.ndarray, weights: np.ndarray | None = None,
+                     view: NumericView | None = None, coded: FeatureCodes | None = None) -> NumericSummary:
+    """Moments, extremes and sketch of ``values`` (each counted ``weights`` times, default once).
+
+    ``view``, ``coded``: the pass's :func:`~auditor.engines.associations.numeric_view` of the
+    same values (finite mask and sketch keys) and their feature codes (sketch keys factorised),
+    when already computed.
+    """
+    finite_mask = np.isfinite(values) if view is None else view[1]
     w = np.ones(len(values), dtype=np.int64) if weights is None else weights.astype(np.int64)
     finite, fw = values[finite_mask], w[finite_mask]
     n_inf = int(w[np.isinf(values)].sum())
     if finite.size == 0:
         return NumericSummary(0, n_inf, 0.0, 0.0, np.inf, -np.inf, {})
-    keys = sketch_keys(finite)
-    if weights is None:
-        unique, counts = np.unique(keys, return_counts=True)
+    if coded is not None and weights is None:  # the feature codes already count the sketch keys
+        codes, labels, _kind = coded
+        tally = np.bincount(codes[finite_mask], minlength=len(labels))
+        present = np.flatnonzero(tally)
+        order = np.argsort([labels[i] for i in present])
+        unique, counts = np.array([labels[i] for i in present], dtype=np.int64)[order], tally[present][order]
+        total, total_sq = float(finite.sum()), float(np.dot(finite, finite))
+    elif weights is None:
+        unique, counts = _key_counts(sketch_keys(finite) if view is None else view[2][finite_mask])
         total, total_sq = float(finite.sum()), float(np.dot(finite, finite))
     else:
-        unique, inverse = np.unique(keys, return_inverse=True)
-        counts = np.bincount(inverse, weights=fw).astype(np.int64)
+        unique, counts = _key_counts(sketch_keys(finite) if view is None else view[2][finite_mask], fw.astype(float))
         total, total_sq = float(np.dot(finite, fw)), float(np.dot(finite * finite, fw))
     return NumericSummary(
         n=int(fw.sum()),
@@ -136,7 +161,8 @@ def _float_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
     return series.to_numpy(dtype=float, na_value=np.nan)
 
 
-def profile_column(series: pd.Series, logical: LogicalType | None = None) -> ColumnProfile:
+def profile_column(series: pd.Series, logical: LogicalType | None = None, *, n_missing: int | None = None,
+                   view: NumericView | None = None, coded: FeatureCodes | None = None) -> ColumnProfile:
     """Profile one column, of the given logical type (default: the type of its values).
 
     A numeric column with few distinct values (codes, counts, 0/1) is summarised from its value
@@ -144,25 +170,28 @@ def profile_column(series: pd.Series, logical: LogicalType | None = None) -> Col
     :data:`MAX_CATEGORIES` values. A column declared numeric or a date whose values are text
     (``type: integer`` in a spec rule on a CSV column) is summarised from the values that read
     as numbers or dates; the others count in the rule's ``type`` result, not here.
+    ``n_missing``, ``view`` and ``coded`` are what the pass already knows of the column.
     """
     logical = logical or logical_type_of(series)
     kind: ColumnKind = KIND_OF[logical]
     values = series
     if kind == "numeric" and (not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
-        values = pd.to_numeric(series.astype(object).where(series.notna(), None), errors="coerce")
+        values, view = pd.to_numeric(series.astype(object).where(series.notna(), None), errors="coerce"), None
     elif kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(series.dtype):
-        values = pd.to_datetime(series, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
+        values, view = pd.to_datetime(series, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None), None
+    if view is None or (coded is not None and coded[2] != "numeric"):
+        coded = None
     counts = _value_counts(series) if kind != "datetime" else None
     numeric = None
     if kind == "numeric" and counts is not None and values is series:
         numeric = _numeric_summary(counts.index.to_numpy(dtype=float, na_value=np.nan), counts.to_numpy())
     elif kind in ("numeric", "datetime"):
-        numeric = _numeric_summary(_float_values(values, kind))
+        numeric = _numeric_summary(view[0] if view is not None else _float_values(values, kind), view=view, coded=coded)
     return ColumnProfile(
         name=str(series.name),
         logical=logical,
         kind=kind,
-        n_missing=int(series.isna().sum()),
+        n_missing=int(series.isna().sum()) if n_missing is None else n_missing,
         counts=_category_counts(counts),
         numeric=numeric,
     )
@@ -196,8 +225,17 @@ def _decode(keys: np.ndarray, parts: list[tuple[np.ndarray, list[str | None]]], 
     return pd.DataFrame({name: columns[name] for name in names})
 
 
-def _count_table(parts: list[tuple[np.ndarray, list[str | None]]], names: list[str], n: int) -> pd.DataFrame:
-    combined, radices = _combine(parts, n)
+def _count_table(parts: list[tuple[np.ndarray, list[str | None]]], names: list[str], n: int,
+                 base: tuple[np.ndarray, list[int]] | None = None) -> pd.DataFrame:
+    """Counts of the joint values of ``parts``; ``base``: the combined code of the leading parts
+    that the pass already computed (the protected cell), so only the others are added."""
+    if base is not None and base[1]:
+        combined, radices = base[0], list(base[1])
+        for codes, labels in parts[len(radices):]:
+            combined = combined * len(labels) + codes
+            radices.append(len(labels))
+    else:
+        combined, radices = _combine(parts, n)
     size = int(np.prod(radices, dtype=float)) if radices else 1
     if size <= _DENSE_CELLS:  # counting beats sorting when the key space is small
         dense = np.bincount(combined, minlength=size)
@@ -220,19 +258,66 @@ def _constant(n: int) -> tuple[np.ndarray, list[str | None]]:
     return np.zeros(n, dtype=np.int64), [None]
 
 
-def _group_table(frame: pd.DataFrame, plan: ProfilePlan,
-                 group_parts: list[tuple[np.ndarray, list[str | None]]] | None = None) -> GroupTable:
-    n = len(frame)
-    attrs = list(plan.protected)
-    if group_parts is None:
-        group_parts = [_codes(frame[a]) for a in attrs]
-    label_part = _codes(frame[plan.target]) if plan.target else _constant(n)
-    pred_part = _codes(frame[plan.prediction]) if plan.prediction else _constant(n)
-    cells = _count_table(group_parts + [label_part, pred_part], attrs + [LABEL, PREDICTION], n)
+class _Pass:
+    """What one profiling pass encodes once and every part of the profile shares.
 
-    group_code, _ = _combine(group_parts, n)
-    na = frame.isna()
-    na = na.loc[:, na.to_numpy().any(axis=0)]  # only columns with missing values
+    Before, each part encoded for itself: the features and the target were factorised twice
+    (group feature tables, label tables), the protected cell code was combined four times
+    (group table, missing table, feature tables, sample) and ``isna`` ran three times over the
+    frame. Here each is computed once, on first use, and reused: the missing-value matrix, the
+    numeric views (float values, finite mask, sketch keys), the feature codes, the protected
+    codes and their joint cell code, the target's and the prediction's codes.
+    """
+
+    def __init__(self, frame: pd.DataFrame, plan: ProfilePlan) -> None:
+        self.frame, self.plan, self.n = frame, plan, len(frame)
+        self.na = frame.isna().to_numpy()
+        self._column = {}
+        for j, name in enumerate(frame.columns):
+            self._column.setdefault(str(name), j)
+        self._views: dict[str, NumericView | None] = {}
+        self._coded: dict[str, FeatureCodes | None] = {}
+        self._parts: dict[str, tuple[np.ndarray, list[str | None]]] = {}
+        self.group_parts = [self.part(a) for a in plan.protected]
+        self.cell, self.radices = _combine(self.group_parts, self.n)
+
+    def missing(self, name: str) -> np.ndarray:
+        """Whether each cell of the column is missing."""
+        return self.na[:, self._column[name]]
+
+    def view(self, name: str) -> NumericView | None:
+        """The column's numeric view (``None`` for text and boolean columns)."""
+        if name not in self._views:
+            self._views[name] = numeric_view(self.frame[name])
+        return self._views[name]
+
+    def coded(self, name: str) -> FeatureCodes | None:
+        """The column's feature codes (sketch keys for numbers and dates, labels otherwise)."""
+        if name not in self._coded:
+            self._coded[name] = feature_codes(self.frame[name], self.view(name))
+        return self._coded[name]
+
+    def part(self, name: str) -> tuple[np.ndarray, list[str | None]]:
+        """The column's key codes (missing = the last code) and canonical labels."""
+        if name not in self._parts:
+            self._parts[name] = _codes(self.frame[name])
+        return self._parts[name]
+
+
+def _group_table(frame: pd.DataFrame, plan: ProfilePlan, encoded: _Pass | None = None) -> GroupTable:
+    n = len(frame)
+    encoded = encoded or _Pass(frame, plan)
+    attrs = list(plan.protected)
+    group_parts = encoded.group_parts
+    label_part = encoded.part(plan.target) if plan.target else _constant(n)
+    pred_part = encoded.part(plan.prediction) if plan.prediction else _constant(n)
+    cells = _count_table(group_parts + [label_part, pred_part], attrs + [LABEL, PREDICTION], n,
+                         base=(encoded.cell, encoded.radices))
+
+    group_code = encoded.cell
+    with_missing = np.flatnonzero(encoded.na.any(axis=0))  # only columns with missing values
+    names = [str(c) for c in frame.columns]
+    na = pd.DataFrame(encoded.na[:, with_missing], columns=[names[j] for j in with_missing])
     per_cell = na.groupby(group_code, sort=True).sum()
     per_cell = per_cell.loc[:, per_cell.to_numpy().sum(axis=0) > 0]
     long = per_cell.stack()
@@ -252,9 +337,13 @@ def _group_table(frame: pd.DataFrame, plan: ProfilePlan,
 
     scores = None
     if plan.score:
-        values = pd.to_numeric(frame[plan.score], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        ok = np.isfinite(values)
-        bins = sketch_keys(np.where(ok, values, 0.0))
+        view = encoded.view(plan.score)
+        if view is None:
+            values = pd.to_numeric(frame[plan.score], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            ok = np.isfinite(values)
+            bins = sketch_keys(np.where(ok, values, 0.0))
+        else:
+            _values, ok, bins = view
         score_codes, score_labels = pd.factorize(bins)
         parts = [(p[0][ok], p[1]) for p in group_parts + [label_part]]
         parts.append((score_codes[ok].astype(np.int64), [int(v) for v in score_labels]))  # type: ignore[list-item]
@@ -264,12 +353,15 @@ def _group_table(frame: pd.DataFrame, plan: ProfilePlan,
 
 
 def profile_frame(frame: pd.DataFrame, *, dataset: str, plan: ProfilePlan) -> Profile:
-    """Compute the profile of a DataFrame.
+    """Compute the profile of a DataFrame: the chunk-level kernel of every engine.
+
+    One pass: each column is encoded once (:class:`_Pass`) and every part of the profile —
+    column summaries, digests, group and feature tables, the sample — reads the shared codes.
 
     Parameters
     ----------
     frame
-        The data.
+        The data (a part of a dataset, for a chunked engine; see :mod:`auditor.engines.base`).
     dataset
         Its role in the audit.
     plan
@@ -278,25 +370,36 @@ def profile_frame(frame: pd.DataFrame, *, dataset: str, plan: ProfilePlan) -> Pr
     treated: dict[str, dict[str, int]] = {}
     if plan.quality is not None and plan.quality.missing_values:
         frame, treated = apply_missing_values(frame, plan.quality.missing_values)
-    na_per_row = frame.isna().to_numpy().sum(axis=1)
-    row_missing = np.bincount(na_per_row) if len(frame) else np.array([], dtype=np.int64)
-    columns = {str(name): profile_column(frame[name], plan.types.get(str(name))) for name in frame.columns}
-    # The digests first: their temporaries are freed before the group codes are allocated.
-    row_hashes, digests = compute_digests(frame, plan, columns, dataset=dataset, treated_missing=treated)
-    group_parts = [_codes(frame[a]) for a in plan.protected]
+    if plan.bins:  # bands first (after missing-value codes), so every statistic sees them
+        frame = apply_bins(frame, plan.bins, dataset=dataset)
+        plan = replace(plan, types={**plan.types, **dict.fromkeys(plan.bins, "string")})
+    encoded = _Pass(frame, plan)
     counted = plan.features + ((plan.selection,) if plan.selection else ())
+    na_per_row = encoded.na.sum(axis=1)
+    row_missing = np.bincount(na_per_row) if len(frame) else np.array([], dtype=np.int64)
+    columns = {}
+    for name in frame.columns:
+        key = str(name)
+        missing = int(encoded.missing(key).sum())
+        shared = encoded.coded(key) if key in counted and encoded.view(key) is not None else None
+        columns[key] = profile_column(frame[name], plan.types.get(key), n_missing=missing, view=encoded.view(key),
+                                      coded=shared)
+    row_hashes, digests = compute_digests(frame, plan, columns, dataset=dataset, treated_missing=treated,
+                                          missing=encoded.missing, coded=encoded.coded,
+                                          label_part=encoded.part(plan.target) if plan.target else None)
     sample = None
     if plan.protected and plan.features:
         kept = [*plan.features, *plan.protected, *(c for c in (plan.target, plan.prediction, plan.score) if c)]
-        sample = draw_sample(frame, list(dict.fromkeys(kept)), group_parts, row_hashes)
+        sample = draw_sample(frame, list(dict.fromkeys(kept)), encoded.group_parts, row_hashes, cell_codes=encoded.cell)
     return Profile(
         dataset=dataset,
         n_rows=len(frame),
         columns=columns,
-        groups=_group_table(frame, plan, group_parts),
+        groups=_group_table(frame, plan, encoded),
         roles=plan.roles,
         row_missing={int(k): int(c) for k, c in enumerate(row_missing) if c},
-        features=feature_table(frame, counted, plan.protected, group_parts) if counted else None,
+        features=feature_table(frame, counted, plan.protected, encoded.group_parts, cell=encoded.cell,
+                               coded=encoded.coded) if counted else None,
         sample=sample,
         digests=digests,
     )

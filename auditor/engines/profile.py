@@ -245,7 +245,17 @@ class GroupTable:
 
 @dataclass
 class Profile:
-    """Sufficient statistics of one dataset.
+    """Sufficient statistics of one dataset, with its row evidence beside them in memory.
+
+    Two parts with different rules (see :meth:`save` and :mod:`auditor.profile.format`):
+
+    * the **statistics** — column summaries, group, feature and label tables, code counts,
+      date range, rule-result counts, the sizes of the hash digests: bounded by the number of
+      columns, categories and sketch buckets, not by the rows; saved as they are;
+    * the **row evidence** (:attr:`row_evidence`) — the row sample, the hash digests' hashes
+      and first rows, example row numbers: kept in memory for the checks that need them
+      (duplicates, rows shared between datasets, proxy models), never in the evidence, and
+      written only when the caller gives a secret key, with keyed hashes (the sample never).
 
     Attributes
     ----------
@@ -270,7 +280,10 @@ class Profile:
         model), see :mod:`auditor.engines.sample`. Kept in memory only, never in the evidence.
     digests
         Row hashes, missing-value codes, rule results and the other row-level statistics of the
-        quality checks, see :mod:`auditor.engines.digests`.
+        quality checks, see :mod:`auditor.engines.digests`. In a profile loaded without its row
+        evidence the hash digests are :class:`~auditor.engines.digests.HashSummary` (sizes only).
+    engine
+        The engine that computed it; a chunked engine sets its own name (``dataclasses.replace``).
     """
 
     dataset: str
@@ -344,8 +357,8 @@ class Profile:
         document = read_document(path)
         try:
             return from_document(document, row_evidence_key=row_evidence_key)
-        except ValueError as exc:
-            raise ProfileFormatError(str(exc), source=path) from None
+        except (ValueError, TypeError, KeyError) as exc:  # content the schema leaves to the reader
+            raise ProfileFormatError(f"is not a valid profile: {exc}", source=path) from None
 
     def keyed(self, key: bytes) -> Profile:
         """The same profile with its hash digests keyed (to compare with a profile loaded with ``key``)."""

@@ -139,6 +139,7 @@ def draw_sample(
     size: int = SAMPLE_SIZE,
     per_cell: int = PER_CELL,
     seed: int = SEED,
+    cell_codes: np.ndarray | None = None,
 ) -> RowSample:
     """Draw the sample of ``columns`` from ``frame``.
 
@@ -153,12 +154,16 @@ def draw_sample(
         per code, as the group table computes them; they define the strata.
     size, per_cell, seed
         See :data:`SAMPLE_SIZE`, :data:`PER_CELL`, :data:`SEED`.
+    cell_codes
+        The joint cell code of ``group_parts`` (mixed radix, first attribute most significant),
+        when the pass already computed it.
     """
     data = frame[columns]
     keys = row_keys(row_hashes, seed)
-    cell_codes = np.zeros(len(frame), dtype=np.int64)
-    for codes, labels in group_parts:
-        cell_codes = cell_codes * len(labels) + codes
+    if cell_codes is None:
+        cell_codes = np.zeros(len(frame), dtype=np.int64)
+        for codes, labels in group_parts:
+            cell_codes = cell_codes * len(labels) + codes
     chosen = _select(keys, cell_codes, size, per_cell)
     cells = np.full(len(chosen), "", dtype=object)
     for i, (codes, labels) in enumerate(group_parts):

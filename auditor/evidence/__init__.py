@@ -1,7 +1,16 @@
 """The evidence: findings, metrics, and the audit result with its JSON form."""
 
 from auditor.evidence.model import METRIC_NAMES, Finding, Message, Metric, Status, worst
-from auditor.evidence.result import SCHEMA_VERSION, AuditResult, evidence_schema, validate_evidence
+from auditor.evidence.result import (
+    SCHEMA_VERSION,
+    AuditResult,
+    Verification,
+    content_hash,
+    evidence_schema,
+    seal,
+    validate_evidence,
+    verify_evidence,
+)
 
 __all__ = [
     "METRIC_NAMES",
@@ -13,5 +22,9 @@ __all__ = [
     "Status",
     "evidence_schema",
     "validate_evidence",
+    "Verification",
+    "content_hash",
+    "seal",
+    "verify_evidence",
     "worst",
 ]

@@ -25,20 +25,24 @@ class Status(StrEnum):
     INSUFFICIENT_EVIDENCE = "insufficient_evidence"
     NOT_APPLICABLE = "not_applicable"
     ERROR = "error"
+    NOT_ASSESSED = "not_assessed"
+    """Required but not examined: the check was skipped, an input it needs is missing, or no
+    implementation exists. A gap in the evidence, never a pass."""
 
 
 _SEVERITY = {
     Status.NOT_APPLICABLE: 0,
     Status.PASS: 1,
-    Status.INSUFFICIENT_EVIDENCE: 2,
-    Status.WARN: 3,
-    Status.FAIL: 4,
-    Status.ERROR: 5,
+    Status.NOT_ASSESSED: 2,
+    Status.INSUFFICIENT_EVIDENCE: 3,
+    Status.WARN: 4,
+    Status.FAIL: 5,
+    Status.ERROR: 6,
 }
 
 
 def worst(statuses: Iterable[Status]) -> Status:
-    """The most serious status (error > fail > warn > insufficient > pass > not applicable)."""
+    """The most serious status (error > fail > warn > insufficient > not assessed > pass > not applicable)."""
     found = list(statuses)
     return max(found, key=_SEVERITY.__getitem__) if found else Status.NOT_APPLICABLE
 

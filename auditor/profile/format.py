@@ -93,6 +93,9 @@ def keyed_hashes(hashes: Iterable[int], key: bytes) -> list[str]:
 def check_document(document: Any, *, source: str | Path) -> None:
     """Refuse a document that is not a profile of a readable version, or does not match the schema.
 
+    The schema fixes the structure; the long arrays (table rows, sketch buckets, keyed hashes)
+    are checked item by item by the reader as it converts them (:mod:`auditor.engines.codec`).
+
     Raises
     ------
     ProfileFormatError
@@ -109,11 +112,17 @@ def check_document(document: Any, *, source: str | Path) -> None:
             "or read it with the auditor version that wrote it", source=source)
     import jsonschema
 
-    try:
-        jsonschema.validate(document, profile_schema())
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "(top level)"
-        raise ProfileFormatError(f"is not a valid profile: at {where}: {exc.message}", source=source) from None
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(document))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ProfileFormatError(f"is not a valid profile: at {where}: {error.message}", source=source)
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(profile_schema())
 
 
 def read_document(path: str | Path) -> dict[str, Any]:

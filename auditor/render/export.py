@@ -25,7 +25,7 @@ evidence status                             card state       why
 ``warn``, ``insufficient_evidence``         ``in progress``  evidence incomplete or inconclusive
 ``fail``, ``error``                         ``in progress``  shortcomings found (or a check could not
                                                              run): work to do before review
-``not_applicable`` (no finding)             ``to do``        this audit produced no evidence for it
+``not_assessed``, ``not_applicable``        ``to do``        this audit produced no evidence for it
 ==========================================  ===============  ==========================================
 
 ``done`` and ``not implemented`` are decisions of people, never set by the tool: when a card
@@ -43,6 +43,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from auditor.classification._data import vocabulary as _data_vocabulary
 from auditor.errors import DataError
 from auditor.render.html import STATUS_ORDER, safe_message
 from auditor.render.i18n import (
@@ -60,6 +61,7 @@ CARD_STATE: Mapping[str, str] = {
     "insufficient_evidence": "in progress",
     "fail": "in progress",
     "error": "in progress",
+    "not_assessed": "to do",
     "not_applicable": "to do",
 }
 """The system-card state for each evidence status (see the module docstring)."""
@@ -162,12 +164,15 @@ def _value(entry: Mapping[str, Any], evidence: Mapping[str, Any], tr: Translator
     return _plain(Markup(head + " " + " ".join(parts)))
 
 
-def _model_card(evidence: Mapping[str, Any], tr: Translator, floor: int) -> dict[str, Any] | None:
+def _model_card(evidence: Mapping[str, Any], tr: Translator, floor: int, *, licence: str | None) -> dict[str, Any] | None:
     """A model card (Hugging Face layout, as the standard uses) with the model's metrics per dataset.
 
     Every metric of a bias or performance finding becomes a card metric; a metric of a group
     carries one label per attribute of the group (several labels = an intersection). Groups
-    below the privacy floor are left out.
+    below the privacy floor are left out. Datasets are named by their name in the audit spec
+    (``train``, ``test``) with their fingerprint, never by a local file path. ``license`` is
+    required by AMT's model card: the system's ``licence`` fact, else ``other`` (the Hugging
+    Face value for a licence not stated).
     """
     datasets = {d["name"]: d for d in evidence.get("datasets") or []}
     results = []
@@ -204,7 +209,7 @@ def _model_card(evidence: Mapping[str, Any], tr: Translator, floor: int) -> dict
         if metrics:
             results.append({
                 "task": [{"type": "tabular-classification"}],
-                "datasets": [{"type": "tabular", "name": dataset.get("source", name), "split": name,
+                "datasets": [{"type": "tabular", "name": name, "split": name,
                               "revision": f"sha256:{dataset.get('sha256', '')}"}],
                 "metrics": metrics,
                 "measurements": {},
@@ -216,6 +221,7 @@ def _model_card(evidence: Mapping[str, Any], tr: Translator, floor: int) -> dict
     return {
         "provenance": {"timestamp": run.get("finished_at"), "uri": "auditor", "author": f"auditor {(evidence.get('tool') or {}).get('version', '')}"},
         "name": system.get("name") or "model",
+        "license": {"license_name": licence or "other"},
         "model-index": [{"name": system.get("name") or "model", "results": results}],
     }
 
@@ -261,8 +267,11 @@ def system_card(
     covered = _urn_statuses(evidence)
     anchors = {r["id"]: f"r{i + 1}" for i, r in enumerate(evidence.get("requirements") or [])}
 
+    version = _data_vocabulary()["system_card"]["task_version"]
+
     def entry(urn: str, previous: Mapping[str, Any] | None) -> dict[str, Any]:
         out = dict(previous or {"urn": urn})
+        out.setdefault("version", version)  # AMT's RequirementTask and MeasureTask require it
         found = covered.get(urn)
         if found is None:
             out.setdefault("state", CARD_STATE["not_applicable"])
@@ -281,7 +290,7 @@ def system_card(
     measures = [entry(m["urn"], m) for m in measures]
     measures += [entry(urn, None) for urn in covered if urn.startswith("urn:nl:ak:mtr:") and urn not in known]
     card["measures"] = measures
-    model = _model_card(evidence, tr, privacy_floor)
+    model = _model_card(evidence, tr, privacy_floor, licence=facts.licence)
     if model is not None:
         others = [m for m in card.get("models") or [] if not (isinstance(m, Mapping) and m.get("provenance", {}).get("uri") == "auditor")]
         card["models"] = others + [model]
@@ -311,7 +320,7 @@ def register_draft(evidence: Mapping[str, Any]) -> tuple[dict[str, Any], list[st
     from auditor.classification import register_entry, register_problems
 
     entry = register_entry(facts, result)
-    return entry, register_problems(entry)
+    return entry, register_problems(entry, facts, result)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -392,4 +401,4 @@ def markdown_summary(evidence: Mapping[str, Any], *, language: str | None = None
     return "\n".join(lines)
 
 
-_SYMBOL = {"pass": "✓", "warn": "!", "fail": "✕", "insufficient_evidence": "?", "not_applicable": "–", "error": "⚠"}
+_SYMBOL = {"pass": "✓", "warn": "!", "fail": "✕", "insufficient_evidence": "?", "not_assessed": "○", "not_applicable": "–", "error": "⚠"}

@@ -38,7 +38,7 @@ from auditor.render.privacy import PRIVACY_FLOOR, below_floor
 from auditor.resources import reports_dir
 from auditor.spec.governance import PRACTICES, SAFEGUARDS
 
-STATUS_ORDER = ("fail", "error", "warn", "insufficient_evidence", "pass", "not_applicable")
+STATUS_ORDER = ("fail", "error", "warn", "insufficient_evidence", "not_assessed", "pass", "not_applicable")
 """Statuses from the most to the least serious, the order counts are listed in."""
 
 _GAP_STATUSES = ("fail", "error", "warn", "insufficient_evidence")
@@ -378,9 +378,16 @@ class _Report:
                 "metric": str(self.t(f"metrics.{comparisons[0]['name']}")),
                 "value": format_metric(comparisons[0]["name"], comparisons[0]["threshold"], self.lang),
             }
+        params = finding.get("message", {}).get("params") or {}
+        compared = ""
+        if series.by == "group" and isinstance(params.get("reference"), Mapping) and any(r.reference for r in series.rows):
+            rule = params.get("reference_rule") or "largest"
+            compared = self.t("report.chart.compared_with", group=self.tr.group(params["reference"]),
+                              rule=self.t(f"report.chart.reference_rule.{rule}"))
         return {
             "id": chart_id,
             "title": title,
+            "compared": compared,
             "svg": charts.svg(series, chart_id=chart_id, title=title, description=description, tr=self.tr,
                               privacy_floor=self.floor),
             "head": head,
@@ -417,14 +424,28 @@ class _Report:
         th = self.thresholds.get(name)
         if th is None:
             return None
+        written_for = th.get("rationale_for", th["value"])
+        stale = written_for is not None and written_for != th["value"]
         return {
             "name": name,
             "value": format_number(th["value"], self.lang),
             "default": format_number(th["default"], self.lang),
             "overridden": th.get("overridden", False),
-            "rationale": self.text_of(th.get("rationale")),
+            "changes": [self.change(c) for c in th.get("changes") or []],
+            "rationale": "" if stale else self.text_of(th.get("rationale")),
+            "stale": str(self.t("report.thresholds.stale", old=format_number(written_for, self.lang),
+                                new=format_number(th["value"], self.lang))) if stale else "",
             "source": th.get("source", ""),
         }
+
+    def change(self, change: Mapping[str, Any]) -> str:
+        """``0.8 → 0.9 via <file>, by <who> on <date>`` for one threshold change."""
+        via = change.get("via") or ""
+        where = str(self.t("report.thresholds.via_spec")) if via == "checks.thresholds" else via
+        text = str(self.t("report.thresholds.change", old=format_number(change.get("from"), self.lang),
+                          new=format_number(change.get("to"), self.lang), via=where,
+                          by=change.get("by") or "", date=self.tr.date(str(change["date"])) if change.get("date") else ""))
+        return Markup(text).unescape()
 
     # -- sections ------------------------------------------------------------------------
 
@@ -460,6 +481,7 @@ class _Report:
                 "title": self.requirement_title(requirement),
                 "urns": requirement.get("algoritmekader") or [],
                 "status": requirement["status"],
+                "stand_in": self.stand_in(requirement),
                 "counts": _counts([f["status"] for f in mine]),
                 "checks": checks,
                 "governance": self.governance_for(requirement),
@@ -489,13 +511,8 @@ class _Report:
             "run_id": run.get("id", ""),
             "tool": (ev.get("tool") or {}).get("version", ""),
             "rulebook": {"id": rulebook.get("id", ""), "version": rulebook.get("version", ""),
-                         "title": self.text_of(rulebook.get("title"))},
-            "verdicts": [
-                {"anchor": self.req_anchor[r["id"]], "article": self.tr.cite(r["article"]), "title": self.requirement_title(r),
-                 "urns": r.get("algoritmekader") or [], "status": r["status"],
-                 "counts": _counts([self.by_id[fid]["status"] for fid in r.get("findings", []) if fid in self.by_id])}
-                for r in self.requirements
-            ],
+                         "title": self.text_of(rulebook.get("title")), "sha256": rulebook.get("sha256", ""),
+                         "file": rulebook.get("file", ""), "modified": bool(rulebook.get("modified"))},
             "summary": [(s, (ev.get("summary") or {}).get(s, 0)) for s in STATUS_ORDER],
             "fingerprints": self.fingerprints(),
             "classification": None,
@@ -531,6 +548,64 @@ class _Report:
                 "unverified": [self.text_of(u) for u in classification.get("unverified") or []],
             }
         return out
+
+    def stand_in(self, requirement: Mapping[str, Any]) -> str:
+        """``the test data stood in for the production data`` when the requirement's own data were not audited."""
+        used = requirement.get("stand_in") or []
+        if not used:
+            return ""
+        names = ", ".join(self.dataset(d) for d in used)
+        meant = ", ".join(self.dataset(d) for d in requirement.get("datasets") or [])
+        return str(self.t("report.first.stand_in", used=names, meant=meant))
+
+    def verdicts(self) -> list[dict[str, Any]]:
+        return [
+            {"anchor": self.req_anchor[r["id"]], "article": self.tr.cite(r["article"]), "title": self.requirement_title(r),
+             "urns": r.get("algoritmekader") or [], "status": r["status"], "stand_in": self.stand_in(r),
+             "counts": _counts([self.by_id[fid]["status"] for fid in r.get("findings", []) if fid in self.by_id])}
+            for r in self.requirements
+        ]
+
+    def worst(self, limit: int = 8) -> dict[str, Any]:
+        """The most serious findings (error, fail, warn, insufficient evidence), most serious first."""
+        rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+        serious = sorted((f for f in self.findings if f["status"] in _GAP_STATUSES), key=lambda f: rank[f["status"]])
+        items = [{"anchor": self.anchor[f["id"]], "status": f["status"], "check": self.t(f"checks.{f['check']}.title"),
+                  "heading": self.heading(f), "message": safe_message(self.tr, f, self.floor)} for f in serious[:limit]]
+        return {"items": items, "more": max(len(serious) - limit, 0)}
+
+    def missing(self) -> dict[str, Any]:
+        """What the evidence lacks: skipped and not-assessed checks, required checks that gave no
+        assessment, changed thresholds and a modified rulebook."""
+        skipped, not_assessed = [], []
+        for f in self.findings:
+            if f["status"] != "not_assessed":
+                continue
+            params = f["message"].get("params") or {}
+            entry = {"anchor": self.anchor[f["id"]], "check": self.t(f"checks.{f['check']}.title"), "id": f["check"]}
+            if f["message"]["key"] == "check.skipped":
+                skipped.append({**entry, "reason": params.get("reason") or ""})
+            else:
+                not_assessed.append({**entry, "heading": self.heading(f), "message": safe_message(self.tr, f, self.floor)})
+        required = []
+        for gap in self.ev.get("required_gaps") or []:
+            check = gap["check"]
+            known = self.tr.has(f"checks.{check}.title")
+            required.append({"check": check, "title": self.t(f"checks.{check}.title") if known else "",
+                             "reason": self.t(f"report.first.required_reason.{gap['reason']}")})
+        changed = [th for th in (self.threshold(n) for n in self.thresholds) if th and th["changes"]]
+        rulebook = self.ev.get("rulebook") or {}
+        stand_in = [{"anchor": self.req_anchor[r["id"]], "article": self.tr.cite(r["article"]), "text": self.stand_in(r)}
+                    for r in self.requirements if r.get("stand_in")]
+        return {"skipped": skipped, "not_assessed": not_assessed, "required": required, "changed": changed, "stand_in": stand_in,
+                "rulebook_modified": bool(rulebook.get("modified")),
+                "shortcomings": sum(1 for f in self.findings if f["status"] in _GAP_STATUSES)}
+
+    def integrity(self) -> dict[str, Any]:
+        """The evidence's content hash and whether it matches (a check of the file, not of the data)."""
+        from auditor.evidence.result import verify_evidence
+
+        return verify_evidence(self.ev).to_dict()
 
     def fingerprints(self) -> list[dict[str, Any]]:
         rows = [{"label": self.dataset(d["name"]), "rows": format_number(d.get("rows"), self.lang),
@@ -770,6 +845,8 @@ class _Report:
         return {
             "chart_key": [(charts.legend_icon(item), self.t(f"report.chart.legend.{item}")) for item in charts.LEGEND],
             "cover": cover,
+            "first": {"verdicts": self.verdicts(), "worst": self.worst(), "missing": self.missing(),
+                      "summary": cover["summary"], "integrity": self.integrity()},
             "sections": self.sections(),
             "datasheets": self.datasheets(),
             "tests": self.tests(),

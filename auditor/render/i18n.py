@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -21,7 +20,11 @@ from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from auditor.citations import cite
 from auditor.resources import reports_dir
+
+__all__ = ["LANGUAGES", "WITHHELD", "Translator", "Withheld", "catalogue", "cite", "format_interval", "format_metric",
+           "format_number", "format_percent"]
 
 LANGUAGES = ("en", "nl")
 
@@ -199,94 +202,5 @@ class Translator:
         return f"{day.day} {self.text(f'report.month.{day.month}')} {day.year}"
 
     def cite(self, article: str) -> str:
-        """An article reference in the language's citation style (see :func:`cite`)."""
+        """An article reference in the language's citation style (see :func:`auditor.citations.cite`)."""
         return cite(article, self.language)
-
-
-_POINT_ARTICLES = {"3"}  # articles whose numbered items are definitions ("punt"), not paragraphs ("lid")
-_PART = re.compile(r"^(?:Art\.\s*)?(\d+[a-z]?)((?:\([0-9a-z]+\))*)(?:-\(([0-9a-z]+)\))?$")
-_ANNEX = re.compile(r"^Annex ([IVX]+)(?:,? (?:point )?(\d+)(?:\(([a-z])\))?)?$")
-_ACTS = {"AI Act": ("", ""), "GDPR": ("GDPR", "AVG")}
-"""Acts cited by name: the AI Act unnamed (the report is about it), the GDPR as GDPR / AVG."""
-
-
-def _nl_items(number: str, items: list[str], until: str | None) -> list[str]:
-    words = []
-    for i, x in enumerate(items):
-        word = ("punt" if number in _POINT_ARTICLES else "lid") if x.isdigit() else ("onder" if i else "punt")
-        words.append(f"{word} {x}")
-    if until and words:
-        words[-1] += f" tot en met {until}"
-    return words
-
-
-def cite(article: str, language: str) -> str:
-    """Cite an article the way the language does.
-
-    ``AI Act 10(2)(f)`` gives ``Art. 10(2)(f)`` in English and ``Art. 10, lid 2, onder f`` in
-    Dutch (the citation style of the Dutch text of the Regulation); ``10(2)(a)-(d)`` gives
-    ``Art. 10(2)(a)–(d)`` / ``Art. 10, lid 2, onder a tot en met d``; ``Annex III`` gives
-    ``Bijlage III``; ``GDPR 5(1)(d)`` gives ``Art. 5(1)(d) GDPR`` / ``Art. 5, lid 1, onder d,
-    AVG``; runs of one article (``3(3), 3(4)``) are merged. Text that is not an article
-    reference is returned unchanged.
-
-    Parameters
-    ----------
-    article
-        E.g. ``"AI Act 10(3)"``, ``"26(4)"``, ``"6(1), 2(2), Annex I"``.
-    language
-        ``en`` or ``nl``.
-
-    Returns
-    -------
-    str
-        The citation.
-    """
-    text = article.strip()
-    act = ""
-    for prefix, names in _ACTS.items():
-        if text.startswith(prefix + " "):
-            text, act = text[len(prefix):].strip(), names[language == "nl"]
-    parsed: list[tuple[str, list[str], str | None] | str] = []
-    for part in (p.strip() for p in text.split(",")):
-        match = _PART.match(part)
-        if match:
-            parsed.append((match.group(1), re.findall(r"\(([0-9a-z]+)\)", match.group(2)), match.group(3)))
-        elif language == "nl" and part.startswith("Annex"):
-            annex = _ANNEX.match(part)
-            if annex and annex.group(2):
-                parsed.append(f"Bijlage {annex.group(1)}, punt {annex.group(2)}" + (f", onder {annex.group(3)}" if annex.group(3) else ""))
-            else:
-                parsed.append("Bijlage" + part[len("Annex"):])
-        else:
-            parsed.append(part)
-    if not act and parsed == [p.strip() for p in text.split(",")]:
-        return article
-    # Merge runs of one-level references to the same article: 3(3), 3(4) -> Art. 3(3), (4).
-    merged: list[tuple[str, list[list[str]], str | None] | str] = []
-    for item in parsed:
-        last = merged[-1] if merged else None
-        if (isinstance(item, tuple) and isinstance(last, tuple) and last[0] == item[0] and not item[2] and not last[2]
-                and len(item[1]) == 1 and all(len(x) == 1 for x in last[1])):
-            last[1].append(item[1])
-        else:
-            merged.append((item[0], [item[1]], item[2]) if isinstance(item, tuple) else item)
-    out = []
-    for item in merged:
-        if isinstance(item, str):
-            out.append(item)
-            continue
-        number, runs, until = item
-        if language == "nl":
-            if len(runs) > 1:
-                word = "punten" if number in _POINT_ARTICLES else "leden"
-                values = [r[0] for r in runs]
-                out.append(f"Art. {number}, {word} {', '.join(values[:-1])} en {values[-1]}")
-            else:
-                out.append(", ".join([f"Art. {number}", *_nl_items(number, runs[0], until)]))
-        else:
-            out.append(f"Art. {number}" + ", ".join("".join(f"({x})" for x in r) for r in runs) + (f"–({until})" if until else ""))
-    cited = ("; " if language == "nl" else ", ").join(out)
-    if act:
-        cited += f", {act}" if language == "nl" else f" {act}"
-    return cited

@@ -34,10 +34,11 @@ from auditor.spec.quality import parse_quality
 
 _TOP_KEYS = ("system", "data", "columns", "reference", "checks", "report", "governance", "quality", "monitoring", "engine")
 _COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "protected", "features", "id", "selection",
-                "label_source")
+                "label_source", "bins")
 LABEL_SOURCES = ("selected_cases", "random_sample", "all_cases", "mixed")
 _SOURCE_KEYS = ("path", "file", "table", "format", "delimiter", "encoding", "header", "names")
 _CHECK_KEYS = ("rulebook", "thresholds", "skip", "reference_groups", "intersections")
+_THRESHOLD_NOTE_KEYS = ("value", "rationale", "declared_by", "date")
 _REPORT_KEYS = ("language", "output", "signatories")
 _SIGNATORY_KEYS = ("name", "role")
 _REFERENCE_KEYS = ("file", "setting")
@@ -210,11 +211,62 @@ def _thresholds(value: Any, problems: _Problems) -> dict[str, float]:
         return {}
     out: dict[str, float] = {}
     for name, number in value.items():
+        if isinstance(number, Mapping):  # {value: 0.9, rationale: ..., declared_by: ..., date: ...}
+            problems.unknown_keys(number, _THRESHOLD_NOTE_KEYS, f"checks.thresholds.{name}")
+            number = number.get("value")
         if isinstance(number, bool) or not isinstance(number, int | float):
-            problems.add(f"checks.thresholds.{name}", f"must be a number, found {number!r}")
+            problems.add(f"checks.thresholds.{name}", f"must be a number (or {{value: <number>, rationale:, declared_by:, date:}}), "
+                                                      f"found {number!r}")
             continue
         out[str(name)] = number
     return out
+
+
+def _threshold_notes(value: Any) -> dict[str, dict[str, str]]:
+    """Who changed a threshold in the spec, when and why (the mapping form of ``checks.thresholds``)."""
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(name): {k: str(v) for k, v in body.items() if k != "value" and v is not None}
+            for name, body in value.items() if isinstance(body, Mapping)}
+
+
+def _bins(value: Any, problems: _Problems) -> dict[str, tuple[float, ...]]:
+    """``columns.bins``: per numeric column, one or more increasing band edges, e.g. ``{age: [18, 27, 45, 67]}``."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        problems.add("columns.bins", f"must map a numeric column to its band edges, e.g. {{age: [18, 27, 45, 67]}}, found {value!r}")
+        return {}
+    out: dict[str, tuple[float, ...]] = {}
+    for column, edges in value.items():
+        ok = (isinstance(edges, list | tuple) and edges
+              and all(isinstance(e, int | float) and not isinstance(e, bool) for e in edges))
+        if not ok or any(b <= a for a, b in zip(edges, edges[1:])):
+            problems.add(f"columns.bins.{column}", f"must be a list of increasing numbers (band edges), e.g. [18, 27, 45, 67], "
+                                                   f"found {edges!r}")
+            continue
+        out[str(column)] = tuple(edges)
+    return out
+
+
+def _skip(value: Any, problems: _Problems) -> dict[str, str | None]:
+    """``checks.skip``: a list of check ids, or a mapping of check id to the reason for skipping it."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, Mapping):
+        out: dict[str, str | None] = {}
+        for cid, reason in value.items():
+            if reason is not None and not isinstance(reason, str):
+                problems.add(f"checks.skip.{cid}", f"must be the reason for skipping the check (text), found {reason!r}")
+                continue
+            out[str(cid)] = reason or None
+        return out
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return dict.fromkeys(value)
+    problems.add("checks.skip", f"must list check ids, or map each check id to the reason for skipping it, found {value!r}")
+    return {}
 
 
 def _signatories(value: Any, problems: _Problems) -> tuple[Signatory, ...]:
@@ -355,6 +407,7 @@ def build_spec(
         id=_optional_str(cols_raw, "id", "columns", problems),
         selection=_optional_str(cols_raw, "selection", "columns", problems),
         label_source=_label_source(cols_raw.get("label_source"), problems),
+        bins=_bins(cols_raw.get("bins"), problems),
     )
     if columns.target is not None and columns.target in protected:
         problems.add("columns.protected", f"lists the target column {columns.target!r}; a label is not a group")
@@ -392,7 +445,7 @@ def build_spec(
         if not isinstance(rulebook, str):
             problems.add("checks.rulebook", f"must be a rulebook name or a YAML path, found {rulebook!r}")
             rulebook = ChecksConfig.rulebook
-        skip = _str_list(checks_raw.get("skip"), "checks.skip", problems) or ()
+        skip = _skip(checks_raw.get("skip"), problems)
         groups_raw = checks_raw.get("reference_groups") or {}
         if not isinstance(groups_raw, Mapping):
             problems.add("checks.reference_groups", f"must map attribute to group, e.g. {{sex: M}}, found {groups_raw!r}")
@@ -403,6 +456,7 @@ def build_spec(
         checks = ChecksConfig(
             rulebook=rulebook,
             thresholds=_thresholds(checks_raw.get("thresholds"), problems),
+            threshold_notes=_threshold_notes(checks_raw.get("thresholds")),
             skip=skip,
             reference_groups={str(k): canonical_label(v) or "" for k, v in groups_raw.items()},
             intersections=_intersections(checks_raw.get("intersections"), protected, problems),

@@ -94,6 +94,8 @@ class Columns:
     selection
         Column that says whether an earlier process (a previous model, a rule, a caseworker)
         selected the case for investigation (1/True = selected); for the feedback-loop check.
+    bins
+        Edges to band a numeric column by (a protected attribute such as a raw age); see below.
     label_source
         Where the labels come from: ``selected_cases`` (only cases an earlier process selected
         were investigated and labelled), ``random_sample``, ``all_cases``, or ``mixed``
@@ -110,6 +112,10 @@ class Columns:
     id: str | None = None
     selection: str | None = None
     label_source: str | None = None
+    bins: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    """Numeric columns to group into bands before profiling: the increasing edges per column, e.g.
+    ``{age: (18, 27, 45, 67)}`` gives ``<18``, ``18-26``, ``27-44``, ``45-66``, ``67+``
+    (:func:`auditor.engines.pandas.bin_labels`)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,12 @@ class ChecksConfig:
 
     rulebook: str = "ai-act-article-10"
     thresholds: Mapping[str, float] = field(default_factory=dict)
-    skip: tuple[str, ...] = ()
+    threshold_notes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Per overridden threshold, what the spec declares about the change: ``rationale``,
+    ``declared_by``, ``date`` (the mapping form ``{value: 0.9, rationale: ...}``)."""
+    skip: Mapping[str, str | None] = field(default_factory=dict)
+    """Checks not to run, each with the reason given (``None`` when none was given). A skipped
+    check is reported as ``not_assessed``; its requirements cannot pass."""
     reference_groups: Mapping[str, str] = field(default_factory=dict)
     """Reference group per protected attribute for comparisons, e.g. ``{sex: M}``; default:
     the largest group."""

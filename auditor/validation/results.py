@@ -10,14 +10,19 @@ Examples are bounded and privacy-safe:
 
 * ``rows``: the positions of the first :data:`MAX_EXAMPLES` failing rows, 0-based in file order
   (row 0 is the first data row, line 2 of a CSV file with a header);
-* ``values``: failing values with the number of failing rows that have them, kept only for a
+* ``values``: failing values with the number of failing rows that have them, shown only for a
   value at least :data:`MIN_VALUE_COUNT` failing rows share (a value that few rows have could
-  point to a person), never for the id column, and never for rules over several columns.
+  point to a person), never for the id column, and never for rules over several columns. The
+  result keeps the exact tally of every failing value (up to :data:`MAX_TALLIED` distinct
+  values) so that the floor is applied to the whole dataset's counts, not to each part's;
+  :meth:`RuleResult.to_dict` (what findings show) applies the floor.
 
 Results merge exactly (counts add; success is decided again from the merged counts, honouring a
 Great Expectations ``mostly``; the rows of the second part are shifted by the first part's row
-count and the first :data:`MAX_EXAMPLES` kept); the value counts of a merged result are exact for
-the values both parts kept. Table-level expectations (a row count between bounds, a column
+count and the first :data:`MAX_EXAMPLES` kept; value tallies add). Only a rule with more than
+:data:`MAX_TALLIED` distinct failing values keeps just the values at or above the floor
+(``values_complete`` false), and its merged example values can then miss a value that reaches
+the floor only in the union. Table-level expectations (a row count between bounds, a column
 list) are decided per part and merged with "holds on every part": run them on the whole
 dataset (the pandas engine does) when that differs.
 """
@@ -33,6 +38,9 @@ import pandas as pd
 
 MAX_EXAMPLES = 20
 """Number of example rows (and distinct example values) kept per rule."""
+
+MAX_TALLIED = 1000
+"""Distinct failing values tallied exactly per rule (as many as the category counts of a column)."""
 
 MIN_VALUE_COUNT = 10
 """A failing value is shown only when at least this many failing rows share it (the report's
@@ -63,7 +71,9 @@ class RuleResult:
     rows
         Positions of the first failing rows (at most :data:`MAX_EXAMPLES`).
     values
-        ``(value, count)`` of failing values shared by at least :data:`MIN_VALUE_COUNT` failing rows.
+        ``(value, count)`` of the failing values: all of them (at most :data:`MAX_TALLIED`),
+        most frequent first; only those shared by at least :data:`MIN_VALUE_COUNT` failing rows
+        when ``values_complete`` is false. Shown with the floor applied (:meth:`to_dict`).
     success
         Whether the rule holds (a Great Expectations ``mostly`` can make a rule with failing rows
         succeed).
@@ -84,6 +94,7 @@ class RuleResult:
     success: bool = True
     detail: Mapping[str, Any] = field(default_factory=dict)
     key: str = ""
+    values_complete: bool = True
 
     def merge(self, other: RuleResult, offset: int) -> RuleResult:
         """The result over the rows of ``self`` followed by the rows of ``other``."""
@@ -91,13 +102,14 @@ class RuleResult:
         counts: dict[str, int] = dict(self.values)
         for value, count in other.values:
             counts[value] = counts.get(value, 0) + count
+        values, complete = _tally(counts, self.values_complete and other.values_complete)
         failed = None if self.n_failed is None and other.n_failed is None else (self.n_failed or 0) + (other.n_failed or 0)
         checked = self.n_checked + other.n_checked
         return RuleResult(
             source=self.source, rule=self.rule, column=self.column,
             n_checked=checked, n_failed=failed, rows=rows,
-            values=_top_values(counts), success=self._merged_success(other, checked, failed),
-            detail=self.detail, key=self.key,
+            values=values, success=self._merged_success(other, checked, failed),
+            detail=self.detail, key=self.key, values_complete=complete,
         )
 
     def _merged_success(self, other: RuleResult, checked: int, failed: int | None) -> bool:
@@ -115,12 +127,17 @@ class RuleResult:
             return checked == 0 or (checked - failed) / checked >= float(mostly)
         return failed == 0
 
+    @property
+    def shown_values(self) -> tuple[tuple[str, int], ...]:
+        """The failing values a finding may show: those at least :data:`MIN_VALUE_COUNT` rows share, top :data:`MAX_EXAMPLES`."""
+        return _top_values(dict(self.values))
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form for finding parameters."""
         return {
             "source": self.source, "rule": self.rule, "column": self.column,
             "n_checked": int(self.n_checked), "n_failed": None if self.n_failed is None else int(self.n_failed),
-            "rows": [int(r) for r in self.rows], "values": [{"value": v, "count": int(c)} for v, c in self.values],
+            "rows": [int(r) for r in self.rows], "values": [{"value": v, "count": int(c)} for v, c in self.shown_values],
             "success": bool(self.success), "detail": dict(self.detail),
         }
 
@@ -130,8 +147,16 @@ def _top_values(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
     return tuple(kept[:MAX_EXAMPLES])
 
 
+def _tally(counts: Mapping[str, int], complete: bool = True) -> tuple[tuple[tuple[str, int], ...], bool]:
+    """The kept tally (most frequent first, then by value) and whether it is complete."""
+    items = sorted(counts.items(), key=lambda vc: (-vc[1], vc[0]))
+    if len(items) > MAX_TALLIED:
+        items, complete = [(v, c) for v, c in items if c >= MIN_VALUE_COUNT][:MAX_TALLIED], False
+    return tuple(items), complete
+
+
 def example_values(values: Iterable[Any] | pd.Series, *, identifying: bool) -> tuple[tuple[str, int], ...]:
-    """Failing values that at least :data:`MIN_VALUE_COUNT` failing rows share, most frequent first.
+    """The tally of failing values (canonical text), most frequent first; the floor is applied when shown.
 
     Parameters
     ----------
@@ -146,13 +171,14 @@ def example_values(values: Iterable[Any] | pd.Series, *, identifying: bool) -> t
 
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     counts = series.value_counts(dropna=False)
-    counts = counts[counts >= MIN_VALUE_COUNT]
+    if len(counts) > MAX_TALLIED:
+        counts = counts[counts >= MIN_VALUE_COUNT]
     out: dict[str, int] = {}
     for value, count in zip(counts.index, counts.to_numpy(), strict=True):
         label = canonical_label(value)
         key = "(missing)" if label is None else label
         out[key] = out.get(key, 0) + int(count)
-    return _top_values(out)
+    return _tally(out)[0]
 
 
 def first_rows(mask: np.ndarray) -> tuple[int, ...]:
@@ -189,5 +215,5 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
-__all__ = ["MAX_EXAMPLES", "MIN_VALUE_COUNT", "RULE_SOURCES", "RuleResult", "example_values", "first_rows",
+__all__ = ["MAX_EXAMPLES", "MAX_TALLIED", "MIN_VALUE_COUNT", "RULE_SOURCES", "RuleResult", "example_values", "first_rows",
            "json_safe", "merge_results"]

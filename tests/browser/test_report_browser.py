@@ -111,3 +111,18 @@ def test_chromium_command_line_prints_the_report(tmp_path: Path, browser: Any) -
         check=True, capture_output=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)},
     )
     assert _pages(target.read_bytes()) > 5
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_first_screen_leads_with_the_verdict(browser: Any, tmp_path: Path, language: str) -> None:
+    page, context, _ = _open(browser, _report(tmp_path, "sample", language))
+    headings = page.eval_on_selector_all("main h2, main h3", "els => els.map(e => e.id)")
+    assert headings[:4] == ["verdict-h", "verdicts-h", "worst-h", "missing-h"], headings[:6]
+    assert headings.index("missing-h") < headings.index("toc-h")
+    top = page.locator("#verdict-h").bounding_box()
+    assert top is not None and top["y"] < 900, "the verdict starts on the first screen"
+    page.click("ol.worst li:first-child a")  # each worst finding links to the finding itself
+    target = page.evaluate("location.hash")
+    box = page.locator(f"article{target}").bounding_box()
+    assert box is not None and -2 < box["y"] < 900
+    context.close()

@@ -114,9 +114,13 @@ def test_favourable_outcome_decides_who_is_disadvantaged(favourable: object, che
                                     "favourable": favourable})
     (finding,) = check(ctx)  # type: ignore[operator]
     assert finding.status == Status.FAIL
-    assert finding.message.params["reference"] == {"group": "A"}
+    # The default reference is the most favoured group (the largest only without a direction),
+    # so the disadvantaged group is always the one compared, never the yardstick.
+    reference, other = ("B", "A") if who == "reference" else ("A", "B")
+    assert finding.message.params["reference"] == {"group": reference}
+    assert finding.message.params["reference_rule"] == ("largest" if favourable is None else "most_favoured")
     (flag,) = finding.message.params["flagged"]
-    assert flag["group"] == {"group": "B"} and flag["disadvantaged"] == who
+    assert flag["group"] == {"group": other} and flag["disadvantaged"] == ("unknown" if who == "unknown" else "group")
 
 
 def test_verdicts_fail_warn_and_insufficient_with_the_size_needed() -> None:
@@ -149,12 +153,12 @@ def test_configured_reference_groups_apply_to_intersections() -> None:
     assert findings["bias.selection_rate/test/sex|age"].message.params["reference"] == {"sex": "F", "age": "old"}
 
 
-def test_checks_without_the_needed_columns_are_not_applicable() -> None:
+def test_checks_without_the_needed_columns_are_not_assessed_or_not_applicable() -> None:
     data = synthetic().drop(columns=["pred", "score"])
     ctx = context({"training": data}, {"target": "label", "protected": ["sex"], "favourable": 0})
-    (finding,) = bias.false_positive_rate(ctx)
-    assert finding.status == Status.NOT_APPLICABLE and finding.message.params["needs"] == ["target", "prediction"]
-    (finding,) = bias.calibration(ctx)
+    (finding,) = bias.false_positive_rate(ctx)  # error rates are required: a missing input is a gap
+    assert finding.status == Status.NOT_ASSESSED and finding.message.params["needs"] == ["target", "prediction"]
+    (finding,) = bias.calibration(ctx)  # a system without a score has nothing to calibrate
     assert finding.status == Status.NOT_APPLICABLE
 
 
@@ -231,7 +235,7 @@ def test_feedback_loop_declaration_and_selection_by_group() -> None:
     rate = next(m for m in by_group.metrics if m.name == "selection_rate" and m.group == {"group": "B"})
     assert rate.value == pytest.approx(selected[group == "B"].mean()) and rate.column == "selected"
     (undeclared,) = feedback.feedback_loop(context({"training": data}, {"target": "label", "protected": ["group"]}))
-    assert undeclared.status == Status.NOT_APPLICABLE and undeclared.message.key == "bias.feedback_loop.undeclared"
+    assert undeclared.status == Status.NOT_ASSESSED and undeclared.message.key == "bias.feedback_loop.undeclared"
 
 
 def test_reweighing_weights_follow_kamiran_calders_and_remove_the_base_rate_gap() -> None:

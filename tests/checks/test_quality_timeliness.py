@@ -42,6 +42,6 @@ def test_dates_stored_as_text_with_unreadable_values() -> None:
     assert finding.status == Status.WARN
 
 
-def test_without_a_date_column_not_applicable() -> None:
+def test_without_a_date_column_not_assessed() -> None:
     finding = only(run("quality.timeliness", {"training": dated("2025-01-01", "2025-02-01")}, {"target": "label"}))
-    assert finding.status == Status.NOT_APPLICABLE
+    assert finding.status == Status.NOT_ASSESSED  # the period the data cover is unknown: a gap

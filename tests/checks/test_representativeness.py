@@ -57,7 +57,7 @@ def test_joint_reference_attributes_use_the_group_table(train: pd.DataFrame) -> 
     rows[1]["share"] -= 0.02
     rows.append({"attribute": "sex|age_band", "category": "X|67+", "share": 0.0})
     ctx = context({"training": train}, COLUMNS, reference=pd.DataFrame(rows))
-    (finding,) = rep.reference_population(ctx)
+    (finding,) = [f for f in rep.reference_population(ctx) if not f.id.endswith("/not_in_reference")]
     assert finding.id == "representativeness.reference_population/training/sex|age_band"
     (s, a), count = next(iter(train.groupby(["sex", "age_band"]).size().items()))
     share = metric(finding, "share", **{"sex|age_band": f"{s}|{a}"})
@@ -68,7 +68,10 @@ def test_a_reference_category_absent_from_the_data_is_named(train: pd.DataFrame)
     reference = pd.DataFrame({"attribute": ["district"] * 3, "category": ["Noord", "Zuid", "Feijenoord"],
                               "share": [0.3, 0.3, 0.4]})
     ctx = context({"training": train}, COLUMNS, reference=reference)
-    (finding,) = rep.reference_population(ctx)
+    found = rep.reference_population(ctx)
+    # The protected attributes the reference leaves out are named as not assessed.
+    assert sorted(f.message.params["attribute"] for f in found if f.id.endswith("/not_in_reference")) == sorted(COLUMNS["protected"])
+    (finding,) = [f for f in found if not f.id.endswith("/not_in_reference")]
     assert finding.status == Status.FAIL
     assert finding.message.params["missing_categories"] == ["Feijenoord"]
     assert metric(finding, "representation_ratio", district="Feijenoord").value == 0
@@ -125,7 +128,7 @@ def test_setting_of_use(train: pd.DataFrame) -> None:
     assert finding.status == Status.FAIL
     assert finding.message.params["absent"] == ["Feijenoord"]
     (none,) = rep.setting_of_use(context({"training": train}, COLUMNS))
-    assert none.status == Status.NOT_APPLICABLE and none.message.key == "representativeness.setting_of_use.no_setting"
+    assert none.status == Status.NOT_ASSESSED and none.message.key == "representativeness.setting_of_use.no_setting"
 
 
 def test_setting_of_use_with_a_zero_tolerance_fails_on_any_row_outside(train: pd.DataFrame) -> None:

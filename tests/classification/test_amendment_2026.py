@@ -270,3 +270,76 @@ def test_component_of_an_annex_x_system_in_use_before_aug_2027_complies_by_end_2
         assert [e["key"] for e in art10.date_source] == ["annex_x_cutoff", "annex_x"]
     new = _classify(TODAY, **{**facts, "status": "in_development", "in_use_since": None})
     assert _obligation(new, "art10").applies_from == dt.date(2027, 12, 2)
+
+
+# --- 11. fines for public authorities; the report does not read as a conformity statement -------
+
+
+def test_fine_amounts_carry_the_art99_8_note() -> None:
+    art5 = _obligation(_classify(TODAY, prohibited=["5.1.c"], public_authority=True), "art5")
+    assert "EUR 35 million" in art5.title["en"] and "Art. 99(8)" in art5.title["en"]
+    assert "Member State" in art5.title["en"] and "art. 99, lid 8" in art5.title["nl"]
+
+
+def test_report_kicker_is_not_a_conformity_statement() -> None:
+    from auditor.render.i18n import Translator
+
+    for lang, negation in (("en", "not a conformity assessment"), ("nl", "geen conformiteitsbeoordeling")):
+        kicker = str(Translator(lang, strict=True).text("report.kicker"))
+        assert negation in kicker
+        assert "Conformity evidence" not in kicker and "Bewijs van overeenstemming" not in kicker
+
+
+def test_dutch_texts_use_the_terms_of_the_regulation() -> None:
+    result = _classify(TODAY, role=["provider"], annex_iii=["4.a"])
+    text = render_text(result, "nl")
+    assert "AI-systeem met een hoog risico" in text and "Hoog-risico-AI-systeem" not in text
+    assert "gebruiksinstructies" in text and "gebruiksaanwijzing" not in text
+    assert "vooringenomenheid" in _obligation(result, "art10").title["nl"]
+    assert "vertekeningen" in _obligation(result, "art4a_1").title["nl"]
+    annex_i = _classify(TODAY, annex_i={"section": "A", "area": "lifts", "third_party_conformity": True})
+    assert "door een derde partij" in render_text(annex_i, "nl")
+
+
+# --- 10. the Algoritmekader requirements that existed but were unused ---------------------------
+
+
+@pytest.mark.parametrize(("urn", "obligation"), [
+    ("aia-00", "art5"), ("aia-01", "art4"), ("aia-03", "art9"), ("aia-11", "art17"), ("aia-12", "art18"),
+    ("aia-13", "art19"), ("aia-14", "art43"), ("aia-15", "art47"), ("aia-16", "art48"), ("aia-17", "art49_1"),
+    ("aia-18", "art20"), ("aia-19", "art16"), ("aia-24", "art26_7"), ("aia-25", "art26_8"), ("aia-26", "art86"),
+    ("aia-28", "art50_1"), ("aia-29", "art53_1_a"), ("aia-30", "art55_1"), ("aia-31", "art55_1"),
+    ("aia-32", "art55_1"), ("aia-35", "art73"), ("aia-39", "art53_1_c"),
+])
+def test_algoritmekader_requirements_are_mapped_to_their_article(urn: str, obligation: str) -> None:
+    from auditor.classification._data import rules
+
+    rule = next(o for o in rules().obligations if o.id == obligation)
+    assert f"urn:nl:ak:ver:{urn}" in rule.requirements
+
+
+def test_drift_maps_to_mon_05_in_the_rulebook() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    rulebook = yaml.safe_load((Path(__file__).resolve().parents[2] / "checks" / "ai-act-article-10.yaml")
+                              .read_text(encoding="utf-8"))
+    assert "urn:nl:ak:mtr:mon-05" in rulebook["requirements"]["art26_4"]["algoritmekader"]
+    assert rulebook["requirements"]["art10_5"]["article"] == "AI Act 4a(1), 10(5)"
+
+
+def test_interactive_session_asks_real_time_or_post_only_for_annex_iii_1a() -> None:
+    import io
+
+    from auditor.classification._interactive import ask_facts
+
+    answers = ["Camera", "Politie", "2", "y", "1", "", "1", "1", "", "1", "1", "1", "1", "", ""]
+    out = io.StringIO()
+    facts = ask_facts(lang="en", stdin=io.StringIO("\n".join(answers) + "\n"), stdout=out)
+    assert facts["annex_iii"] == ["1.a"] and facts["remote_biometric_identification"] == "real_time"
+    assert "Is the remote biometric identification in real time" in " ".join(out.getvalue().split())
+    other = ["Chat", "Gemeente", "2", "y", "1", "", "1", "1", "", "1", "8", "1", "", ""]
+    out = io.StringIO()
+    facts = ask_facts(lang="en", stdin=io.StringIO("\n".join(other) + "\n"), stdout=out)
+    assert "remote_biometric_identification" not in facts

@@ -24,7 +24,7 @@ def test_text_verdict_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     assert "6. Art. 6(2), Annex III: Its intended use is listed in Annex III, point 5(a)." in out
     assert "applies from 2030-08-02 — at the latest" in out
     assert "Art. 26(4): Input data relevant and sufficiently representative" in out
-    assert "Unverified (configuration you can override with --timeline)" in out
+    assert "Open or unverified (dates can be overridden with --timeline)" in out
     assert "representativeness.reference_population" in out
 
 
@@ -33,7 +33,7 @@ def test_text_verdict_in_dutch_uses_the_official_terms(capsys: pytest.CaptureFix
     out = capsys.readouterr().out
     assert "Categorie:               AI-systeem met een hoog risico (art. 6, lid 2, toepassing uit bijlage III)" in out
     assert "Rollen:                  aanbieder, gebruiksverantwoordelijke" in out
-    assert "art. 6(2), bijlage III: Het beoogde gebruik staat in bijlage III, punt 5(a)." in out
+    assert "art. 6, lid 2; bijlage III: Het beoogde gebruik staat in bijlage III, punt 5, onder a." in out
     assert "geldt sinds 2025-02-02" in out and "Beoordeling van de gevolgen voor de grondrechten" in out
     assert "dit is geen juridisch advies" in out
 
@@ -62,7 +62,7 @@ def test_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
         "facts": {"annex_iii": ["5.a"]},
         "conclusion": {
             "en": "Its intended use is listed in Annex III, point 5(a).",
-            "nl": "Het beoogde gebruik staat in bijlage III, punt 5(a).",
+            "nl": "Het beoogde gebruik staat in bijlage III, punt 5, onder a.",
         },
     }
     assert "urn:nl:ak:ver:aia-05" in data["requirements"] and "urn:nl:ak:ver:aia-20" in data["requirements"]

@@ -38,14 +38,13 @@ def test_card_carries_the_decision_aid_labels() -> None:
         "type": "AI-systeem",
         "open_source": "geen open-source",
         "risk_group": "hoog-risico AI",
-        "conformity_assessment_body": "niet van toepassing",
-        "systemic_risk": "niet van toepassing",
         "transparency_obligations": "geen transparantieverplichting",
         "role": ["aanbieder", "gebruiksverantwoordelijke"],
     }
     assert card["owners"] == [{"organization": "Gemeente Voorbeeld", "email": "algoritmes@gemeente-voorbeeld.example"}]
     assert card["status"] == "in gebruik" and card["begin_date"] == "2024-06-01"
-    assert {"urn": "urn:nl:ak:ver:aia-05", "state": "to do"} in card["requirements"]
+    assert {"urn": "urn:nl:ak:ver:aia-05", "state": "to do", "version": "1.1.0"} in card["requirements"]
+    assert "niet van toepassing" not in str(card["ai_act_profile"])  # the standard has no such value
     labels = {label["name"]: label["value"] for label in card["labels"]}
     assert labels["auditor/annex_iii"] == "[5.a]"
     assert labels["auditor/role"] == "[provider, deployer]"

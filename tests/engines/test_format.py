@@ -4,60 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from audit_helpers import findings, sample_case
 
-from auditor.checks import CheckContext, registry
-from auditor.engines.base import ProfilePlan, get_engine, logical_types
 from auditor.engines.digests import HashCounts, HashSummary
 from auditor.engines.profile import Profile
 from auditor.profile.format import ProfileFormatError, key_id, profile_schema
-from auditor.reference import load_reference
-from auditor.rulebook import load_rulebook
-from auditor.spec import load_spec
-from auditor.validation.plan import quality_plans
 
-ROOT = Path(__file__).resolve().parents[2]
 KEY = b"0123456789abcdef-secret-for-tests"
-NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def benefits() -> tuple[Any, dict[str, Profile]]:
     """The sample case's spec and profiles, computed as audit() computes them."""
-    spec = load_spec(ROOT / "sample_data" / "benefits" / "audit.yaml")
-    engine = get_engine("pandas")
-    handles = {name: engine.open(source) for name, source in spec.data.items()}
-    plans = quality_plans(spec, {n: h.columns for n, h in handles.items()})
-    profiles = {}
-    for name, handle in handles.items():
-        plan = dataclasses.replace(ProfilePlan.for_columns(spec.columns, handle.columns), quality=plans[name],
-                                   types=logical_types(handle.schema, plans[name].rules))
-        profiles[name] = engine.profile(handle, plan)
-    return spec, profiles
-
-
-def findings(spec: Any, profiles: dict[str, Profile]) -> list[dict[str, Any]]:
-    checks = registry()
-    rulebook = load_rulebook(spec.checks.rulebook, overrides=spec.checks.thresholds, checks=checks, base_dir=spec.base_dir)
-    reference = load_reference(spec.reference)[0]
-    out: list[dict[str, Any]] = []
-    for check_id in rulebook.checks:
-        ctx = CheckContext(profiles=profiles, columns=spec.columns, thresholds=rulebook.thresholds,
-                           requirements=rulebook.labels_for(check_id), reference=reference,
-                           reference_groups=spec.checks.reference_groups, setting=spec.reference.setting,
-                           intersections=spec.checks.intersections, governance=spec.governance, quality=spec.quality,
-                           audit_date=NOW)
-        try:
-            out.extend(f.to_dict() for f in checks[check_id].run(ctx))
-        except Exception as exc:  # as the pipeline does: a crash is a finding
-            out.append({"id": f"{check_id}/error", "error": f"{type(exc).__name__}: {exc}"})
-    return out
+    return sample_case()
 
 
 def test_the_format_is_json_with_a_versioned_header(benefits: tuple[Any, dict[str, Profile]], tmp_path: Path) -> None:
@@ -168,6 +133,9 @@ def test_a_loaded_profile_without_row_evidence_refuses_an_inexact_merge(benefits
     (lambda d: d["header"].update(profile_version=2), "profile_version 2 is not supported: this auditor reads version 1"),
     (lambda d: d.update(header={"format": "something"}), "is not an auditor profile"),
     (lambda d: d["profile"].update(n_rows=-1), "is not a valid profile: at profile/n_rows"),
+    (lambda d: d["profile"]["groups"]["cells"]["rows"].append(["F"]), "is not a valid profile: a table row must be"),
+    (lambda d: d["profile"]["columns"][0].update(numeric={"n": 1, "n_infinite": 0, "total": 1.0, "total_sq": 1.0, "min": 1.0,
+                                                          "max": 1.0, "sketch": [["x", 1]]}), "is not a valid profile"),
 ])
 def test_unreadable_documents_are_refused_with_a_clear_message(benefits: tuple[Any, dict[str, Profile]], tmp_path: Path,
                                                                 change: Any, message: str) -> None:

@@ -32,9 +32,15 @@ def test_selection_rates_per_race_equal_pandas(shared_data: Path) -> None:
     # Published (shared/data/README.md): predicted-positive rate African-American 0.5882 vs Caucasian 0.3480.
     assert rates["African-American"].value == pytest.approx(0.5882, abs=5e-5)
     assert rates["Caucasian"].value == pytest.approx(0.3480, abs=5e-5)
-    # The largest group (African-American) is the reference; being selected is unfavourable,
-    # so the lower Caucasian rate means the reference group is the one disadvantaged.
-    caucasian = next(m for m in finding.metrics if m.name == "selection_rate_ratio" and m.group == {"race": "Caucasian"})
-    assert caucasian.status == auditor.Status.FAIL
+    # Being selected is unfavourable, so the reference is the most favoured group: the least
+    # selected race among those with at least min_group_size rows (not the largest group,
+    # African-American, which is the one disadvantaged); every other race is compared with it.
+    judged = expected[expected["size"] >= 30]
+    favoured = judged["mean"].idxmin()
+    assert finding.message.params["reference"] == {"race": favoured}
+    assert finding.message.params["reference_rule"] == "most_favoured"
+    black = next(m for m in finding.metrics if m.name == "selection_rate_ratio" and m.group == {"race": "African-American"})
+    assert black.value == pytest.approx(expected.loc["African-American", "mean"] / judged["mean"].min(), rel=1e-12)
+    assert black.status == auditor.Status.FAIL
     flagged = {f["group"]["race"]: f for f in finding.message.params["flagged"]}
-    assert flagged["Caucasian"]["disadvantaged"] == "reference"
+    assert flagged["African-American"]["disadvantaged"] == "group"

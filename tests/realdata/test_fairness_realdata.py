@@ -108,10 +108,14 @@ def test_compas_reproduces_propublicas_published_error_rates(compas: pd.DataFram
     assert round(metric(fpr, "false_positive_rate", race="Caucasian").value, 4) == 0.2345
     assert round(metric(fnr, "false_negative_rate", race="African-American").value, 4) == 0.2799
     assert round(metric(fnr, "false_negative_rate", race="Caucasian").value, 4) == 0.4772
-    # Being labelled high risk is unfavourable: the higher FPR disadvantages African-American
-    # defendants (the reference group, the largest); the lower FNR does too.
+    # Being labelled high risk is unfavourable: the reference is the most favoured race on each
+    # rate (lowest FPR, highest FNR), so the higher FPR of African-American defendants is flagged
+    # as disadvantaging them, and so is their lower FNR.
+    assert fpr.message.params["reference_rule"] == fnr.message.params["reference_rule"] == "most_favoured"
     flags = {f["group"]["race"]: f for f in fpr.message.params["flagged"]}
-    assert flags["Caucasian"]["disadvantaged"] == "reference" and fpr.status.value == "fail"
+    assert flags["African-American"]["disadvantaged"] == "group" and fpr.status.value == "fail"
+    flags = {f["group"]["race"]: f for f in fnr.message.params["flagged"]}
+    assert flags["African-American"]["disadvantaged"] == "group"
 
 
 def test_compas_auc_by_race_equals_roc_auc_score_exactly(compas: pd.DataFrame) -> None:

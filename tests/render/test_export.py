@@ -189,3 +189,152 @@ def test_cli_export_reports_an_incomplete_register_and_a_missing_classification(
     path.write_text(json.dumps(evidence), encoding="utf-8")
     assert main(["export", str(path), "--format", "systemcard"]) == 2
     assert "no classification" in capsys.readouterr().err
+
+
+# --- the exports against the Dutch government's own data models ---------------------------------
+
+import datetime as dt  # noqa: E402
+
+import jsonschema  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
+
+from auditor.classification import classify, load_system  # noqa: E402
+from auditor.classification._register import register_schema  # noqa: E402
+
+from .vendor import amt_schema  # noqa: E402
+
+_SYSTEM: dict = yaml.safe_load((Path(__file__).resolve().parents[2] / "sample_data" / "benefits" / "system.yaml")
+                               .read_text(encoding="utf-8"))
+
+
+def _reclassified(**facts: object) -> dict:
+    """The sample evidence with other system facts, classified as of the evidence's date."""
+    evidence = _evidence()
+    stored = {**evidence["classification"]["facts"], **facts}
+    stored = {k: v for k, v in stored.items() if v is not None}
+    as_of = dt.date.fromisoformat(evidence["classification"]["as_of"])
+    evidence["classification"] = classify(load_system(stored), as_of=as_of).to_dict()
+    return evidence
+
+
+VARIANTS = {
+    "benefits-high-risk-provider-and-deployer": {},
+    "rule-based-not-ai-with-legal-effects": {"kind": "not_ai", "annex_iii": None, "profiling": None,
+                                              "transparency": None, "prohibited": None, "derogation_6_3": None},
+    "gpai-model": {"kind": "gpai_model", "annex_iii": None, "profiling": None, "transparency": None,
+                   "prohibited": None, "derogation_6_3": None, "gpai_training_flops": 3e24},
+    "prohibited-social-scoring": {"prohibited": ["5.1.c"]},
+    "three-roles": {"role": ["provider", "deployer", "importer"]},
+    "section-b-vehicle": {"annex_iii": None, "profiling": None,
+                          "annex_i": {"section": "B", "area": "motor_vehicles", "third_party_conformity": True}},
+    "minimal-open-source-with-licence": {"annex_iii": None, "profiling": None, "open_source": True,
+                                         "transparency": ["50.1"], "licence": "EUPL-1.2"},
+}
+
+
+@pytest.mark.parametrize("changes", list(VARIANTS.values()), ids=list(VARIANTS))
+def test_system_card_loads_in_the_amt_data_model_without_errors(changes: dict) -> None:
+    card = system_card(_reclassified(**changes), language="nl")
+    loaded = amt_schema.SystemCard.model_validate(json.loads(json.dumps(card)))  # raises on any error
+    profile = card["ai_act_profile"]
+    # every label is one of the decision aid's values; fields without such a value are left out
+    vocabulary = {
+        "type": amt_schema.TypeEnum, "open_source": amt_schema.OpenSourceEnum, "risk_group": amt_schema.RiskGroupEnum,
+        "systemic_risk": amt_schema.SystemicRiskEnum, "transparency_obligations": amt_schema.TransparencyObligationEnum,
+        "conformity_assessment_body": amt_schema.ConformityAssessmentBodyEnum,
+    }
+    for field, enum in vocabulary.items():
+        if field in profile:
+            enum(profile[field])
+    assert "type" in profile
+    assert all(amt_schema.RoleEnum(role) for role in profile["role"]) and len(profile["role"]) <= 2
+    assert "niet van toepassing" not in profile.values()  # the decision aid has no such value
+    assert all(r.version for r in loaded.requirements) and all(m.version for m in loaded.measures)
+    for model in loaded.models:
+        assert model.license.license_name == changes.get("licence", "other")
+        for result in model.model_index[0].results:
+            for dataset in result.datasets:  # dataset names, never local file paths
+                assert "/" not in dataset.name and "\\" not in dataset.name and not dataset.name.endswith(".parquet")
+
+
+def test_system_card_texts_are_in_the_card_s_own_fields() -> None:
+    card = amt_schema.SystemCard.model_validate(json.loads(json.dumps(system_card(_evidence()))))
+    assert card.goal_and_impact == _SYSTEM["purpose"]
+    assert card.human_intervention == _SYSTEM["human_intervention"]
+    assert card.used_data == _SYSTEM["source_data"]
+    assert card.technical_design == _SYSTEM["methods_and_models"]
+    assert card.begin_date == dt.date(2024, 6, 1)
+    labels = {label.name for label in card.labels or []}
+    assert not labels & {"auditor/purpose", "auditor/human_intervention", "auditor/source_data",
+                         "auditor/methods_and_models"}
+
+
+def test_not_ai_system_card_has_a_type_and_no_risk_group() -> None:
+    profile = system_card(_reclassified(**VARIANTS["rule-based-not-ai-with-legal-effects"]))["ai_act_profile"]
+    assert profile["type"] == "impactvol algoritme"
+    assert "risk_group" not in profile and "systemic_risk" not in profile
+
+
+def test_amt_model_rejects_what_the_card_used_to_write() -> None:
+    """The vendored model is the real check: the card of before this change does not load."""
+    card = json.loads(json.dumps(system_card(_evidence())))
+    for entry in card["requirements"]:
+        entry.pop("version")
+    card["models"][0].pop("license")
+    with pytest.raises(ValidationError) as info:
+        amt_schema.SystemCard.model_validate(card)
+    locations = {".".join(str(p) for p in e["loc"]) for e in info.value.errors()}
+    assert "requirements.0.version" in locations and "models.0.license" in locations
+
+
+def _json_schema() -> dict:
+    """The register's v1.0 field definitions as a JSON Schema, for an independent validator."""
+    def prop(spec: dict) -> dict:
+        if spec["type"] == "array":
+            items = ({"type": "object", "additionalProperties": False,
+                      "properties": {k: prop(v) for k, v in spec["items"].items()},
+                      "required": [k for k, v in spec["items"].items() if v.get("required") is True]}
+                     if "items" in spec else {"enum": spec["permitted_values"]})
+            out = {"type": "array", "items": items}
+            if "max_items" in spec:
+                out["maxItems"] = spec["max_items"]
+            return out
+        if spec["type"] == "enum":
+            return {"enum": spec["permitted_values"]}
+        out = {"type": "string"}
+        if "max_length" in spec:
+            out["maxLength"] = spec["max_length"]
+        return out
+
+    schema = register_schema()
+    return {"type": "object", "additionalProperties": False,
+            "properties": {k: prop(v) for k, v in schema.items()},
+            "required": [k for k, v in schema.items() if v.get("required") is True]}
+
+
+def test_register_draft_validates_against_the_register_v1_0_schema() -> None:
+    entry, problems = register_draft(_evidence())
+    assert problems == []
+    jsonschema.Draft202012Validator(_json_schema()).validate(entry)
+    assert entry["category"] == ["Sociale zekerheid"]
+    assert entry["impacttoetsen_grouping"][0]["title"].startswith("Impact Assessment Mensenrechten")
+    assert entry["publication_category"] == "Hoog-risico AI-systeem"
+    # the validator agrees with register_problems on a draft that breaks the standard
+    bad = {**entry, "category": ["Dienstverlening"], "description_short": "x" * 351}
+    assert len(list(jsonschema.Draft202012Validator(_json_schema()).iter_errors(bad))) == 2
+
+
+def test_register_draft_of_a_not_ai_system_with_legal_effects_is_impactful() -> None:
+    entry, _ = register_draft(_reclassified(**VARIANTS["rule-based-not-ai-with-legal-effects"]))
+    assert entry["publication_category"] == "Impactvolle algoritmes"
+    jsonschema.Draft202012Validator(_json_schema()).validate(entry)
+
+
+def test_register_draft_refuses_to_publish_a_prohibited_system_and_warns_for_private_organisations() -> None:
+    entry, problems = register_draft(_reclassified(prohibited=["5.1.c"]))
+    assert entry["publication_category"] == ""
+    assert problems[0].startswith("publication_category: a prohibited AI practice (Art. 5) is to be stopped")
+    _, problems = register_draft(_reclassified(public_authority=False, intended_for_public_authorities=True))
+    assert any("is not a public authority" in p for p in problems)
+    entry, problems = register_draft(_reclassified(contact_email="https://www.gemeente-voorbeeld.nl/contact"))
+    assert problems == [] and entry["contact_email"].startswith("https://")

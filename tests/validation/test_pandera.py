@@ -37,7 +37,7 @@ def test_failures_are_counted_per_check_like_pandas() -> None:
     assert (ge.n_failed, ge.rows) == (int((frame["age"] < 0).sum()), (4,))
     assert (le.n_failed, le.rows) == (int((frame["age"] > 120).sum()), (40, 41))
     isin = next(r for (c, _), r in results.items() if c == "status")
-    assert isin.n_failed == 12 and isin.values == (("zz", 12),)
+    assert isin.n_failed == 12 and isin.shown_values == (("zz", 12),)
     missing = next(r for (c, rule), r in results.items() if rule == "column_in_dataframe")
     assert missing.n_failed is None and missing.detail["failure_cases"] == ["missing_column"]
     summary = results[(None, "schema")]

@@ -31,9 +31,9 @@ def test_range_type_allowed_pattern_and_nullable() -> None:
     assert (results["type"].n_failed, results["type"].rows) == (1, (400,))
     assert (results["min"].n_failed, results["min"].rows) == (1, (5,))
     assert (results["max"].n_failed, results["max"].rows) == (1, (17,))
-    assert results["min"].values == ()  # one row only: not shown
+    assert results["min"].shown_values == ()  # one row only: not shown
     sex = _by_rule(check_column_rule(ColumnRule("sex", allowed=("F", "M"), nullable=False), frame, id_column=None))
-    assert sex["allowed"].n_failed == 16 and sex["allowed"].values == (("?", 15),)
+    assert sex["allowed"].n_failed == 16 and sex["allowed"].shown_values == (("?", 15),)
     assert sex["allowed"].rows[:3] == (10, 11, 12)
     assert sex["not_null"].n_failed == 0
     code = _by_rule(check_column_rule(ColumnRule("code", pattern=r"A\d{6}"), frame, id_column="code"))
@@ -43,7 +43,7 @@ def test_range_type_allowed_pattern_and_nullable() -> None:
 def test_id_values_are_never_examples() -> None:
     frame = pd.DataFrame({"id": ["X"] * 30})
     result = check_column_rule(ColumnRule("id", pattern="A.*"), frame, id_column="id")[0]
-    assert result.n_failed == 30 and result.values == ()
+    assert result.n_failed == 30 and result.shown_values == ()
 
 
 def test_dates_as_text_and_as_timestamps() -> None:
