@@ -20,7 +20,6 @@ import subprocess
 import sys
 import time
 
-
 PROTECTED = ["sex", "age_band", "migration", "region"]
 
 

@@ -213,8 +213,8 @@ def open_relation(con: Any, source: DataSource) -> tuple[Any, dict[str, Any]]:
         raise DataError(f"DuckDB cannot read this {fmt} file ({exc})", source=path) from None
 
 
-def _batches(relation: Any, batch_rows: int, source: str) -> Iterator[pa.RecordBatch]:
-    """The relation's rows as Arrow batches, read ahead by a thread (see the module docstring)."""
+def _batches(relation: Any, batch_rows: int, source: str) -> Iterator[pa.Table]:
+    """The relation's rows as Arrow tables of about ``batch_rows`` rows, read ahead by a thread (see the module docstring)."""
     to_reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch  # duckdb 2 / 1.x
     reader = to_reader(batch_rows)
     handoff: queue.Queue[Any] = queue.Queue(maxsize=max(PREFETCH, 1))
@@ -233,15 +233,26 @@ def _batches(relation: Any, batch_rows: int, source: str) -> Iterator[pa.RecordB
 
     thread = threading.Thread(target=produce, name="auditor-duckdb-reader", daemon=True)
     thread.start()
+    import pyarrow as pa
+
+    pending: list[pa.RecordBatch] = []  # DuckDB hands over a row group at a time: gathered up to batch_rows
+    held = 0
     try:
         while True:
             item = handoff.get()
             if item is done:
+                if pending:
+                    yield pa.Table.from_batches(pending)
                 return
             if isinstance(item, BaseException):
                 first = str(item).strip().splitlines()[0] if str(item).strip() else type(item).__name__
                 raise DataError(f"reading failed part-way through the file ({first})", source=source) from None
-            yield item
+            if item.num_rows:
+                pending.append(item)
+                held += item.num_rows
+            if held >= batch_rows:
+                yield pa.Table.from_batches(pending)
+                pending, held = [], 0
     finally:
         stop.set()
         while thread.is_alive():  # unblock a producer waiting on a full queue
@@ -407,7 +418,7 @@ class BatchConverter:
         return frame
 
 
-def batch_frame(batch: pa.RecordBatch) -> Any:
+def batch_frame(batch: pa.RecordBatch | pa.Table) -> Any:
     """One Arrow batch as a DataFrame (pyarrow's conversion; see :class:`BatchConverter` for a dataset's batches)."""
     return batch.to_pandas()
 
@@ -422,7 +433,7 @@ def converter_for(relation: Any, source: DataSource) -> BatchConverter:
     return BatchConverter(with_nulls, parquet)
 
 
-def _profile_batch(batch: pa.RecordBatch, dataset: str, plan: ProfilePlan, to_frame: Callable[[pa.RecordBatch], Any]) -> Profile:
+def _profile_batch(batch: pa.Table, dataset: str, plan: ProfilePlan, to_frame: Callable[[pa.Table], Any]) -> Profile:
     """The kernel on one batch (run in a worker process, or in this one)."""
     from auditor.engines.pandas import profile_frame
 
@@ -452,7 +463,7 @@ def start_workers(workers: int) -> Any:
 
 
 def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: str = "<relation>",
-                     batch_rows: int = BATCH_ROWS, to_frame: Callable[[pa.RecordBatch], Any] = batch_frame,
+                     batch_rows: int = BATCH_ROWS, to_frame: Callable[[pa.Table], Any] = batch_frame,
                      pool: Any = None, workers: int = 1) -> Profile:
     """Profile every row of a DuckDB relation, batch by batch, and merge the batch profiles.
 

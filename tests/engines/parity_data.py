@@ -9,35 +9,12 @@ protected groups of 3 and 12 rows beside large ones.
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from auditor.engines.profile import Profile
-
-
-@pytest.fixture(scope="session")
-def spark(request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A ``local[2]`` Spark session with ANSI mode on, for tests marked ``spark``.
-
-    Those run in their own CI step (``python -m pytest -m spark``); in a run that does not
-    select the marker they are skipped, so the default run stays fast.
-    """
-    if "spark" not in (request.config.getoption("markexpr") or ""):
-        pytest.skip("Spark tests run in their own step: python -m pytest -m spark")
-    pytest.importorskip("pyspark")
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from auditor.engines.spark import session
-
-    active = session()
-    active.sparkContext.setLogLevel("ERROR")
-    active.conf.set("spark.sql.ansi.enabled", "true")
-    yield active
-    active.stop()
 
 
 def odd_frame(n: int = 3000, seed: int = 7) -> pd.DataFrame:
@@ -156,24 +133,9 @@ def assert_same_profile(a: Profile, b: Profile) -> None:
                 assert (left.columns, left.n_skipped) == (right.columns, right.n_skipped), part
         assert x.fingerprints == y.fingerprints
         assert (x.codes, x.treated_missing, x.dates) == (y.codes, y.treated_missing, y.dates)
-        # Example *values* under the privacy floor are cut per part before merging (see
-        # rule_values); everything else about a rule result must merge exactly.
-        assert [{**r.to_dict(), "values": None} for r in x.rules] == [{**r.to_dict(), "values": None} for r in y.rules]
+        assert [r.to_dict() for r in x.rules] == [r.to_dict() for r in y.rules]
     if a.sample is not None or b.sample is not None:
         assert a.sample is not None and b.sample is not None
         pd.testing.assert_frame_equal(a.sample.rows, b.sample.rows, obj="sample.rows")
         assert np.array_equal(a.sample.keys, b.sample.keys) and np.array_equal(a.sample.cells, b.sample.cells)
 
-
-def rule_values(profile: Profile) -> list[Any]:
-    """The example values of every rule result (compared apart: see :func:`assert_same_profile`)."""
-    assert profile.digests is not None
-    return [r.to_dict()["values"] for r in profile.digests.rules]
-
-
-KNOWN_INEXACT = (
-    "example values of a rule result (at least MIN_VALUE_COUNT failing rows share the value) are cut "
-    "per part before merging, and missing-value codes are listed in the order the parts found them: "
-    "RuleResult.merge / Digests.merge (issue 10, exact merges)"
-)
-"""Why the chunked parity cases are expected to fail until the merges are exact."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from parity_data import KNOWN_INEXACT, ODD_COLUMNS, ODD_QUALITY, assert_same_profile, odd_frame, rule_values
+from parity_data import ODD_COLUMNS, ODD_QUALITY, assert_same_profile, odd_frame
 
 import auditor
 from auditor.engines import duckdb as duck
@@ -51,14 +52,6 @@ def test_streamed_profile_equals_profile_of_whole_file(odd_parquet: tuple[Path, 
     assert streamed.digests.rows.n_repeated == 9
     assert streamed.columns["sex"].counts["X"] == 3
     assert not [t for t in threading.enumerate() if t.name == "auditor-duckdb-reader"]
-
-
-@pytest.mark.xfail(strict=True, reason=KNOWN_INEXACT)
-def test_streamed_rule_examples_equal_those_of_the_whole_file(odd_parquet: tuple[Path, pd.DataFrame]) -> None:
-    path, frame = odd_parquet
-    plan = _plan(frame)
-    streamed = duck.profile_source(DataSource("training", path=path), dataset="training", plan=plan, batch_rows=257)
-    assert rule_values(streamed) == rule_values(profile_frame(frame, dataset="training", plan=plan))
 
 
 def test_parquet_schema_and_dtypes_are_the_files(odd_parquet: tuple[Path, pd.DataFrame]) -> None:
@@ -177,3 +170,22 @@ def test_without_duckdb_the_engine_says_how_to_install_it(tmp_path: Path) -> Non
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "engine 'duckdb' needs the duckdb package: pip install 'duckdb>=1.1'" in out.stdout
+
+
+@pytest.mark.slow  # two runs of the command line, one a whole audit
+def test_cli_engine_flag_overrides_the_spec(tmp_path: Path) -> None:
+    data = tmp_path / "cases.csv"
+    frame = odd_frame(400, seed=5)[["sex", "age", "n_children", "label", "pred"]]
+    frame.to_csv(data, index=False)
+    spec = tmp_path / "audit.yaml"
+    spec.write_text(f"data: {{test: {data.name}}}\nengine: pandas\n"
+                    "columns: {target: label, prediction: pred, favourable: 0, protected: [sex]}\n")
+    run = [sys.executable, "-m", "auditor.cli", "audit", str(spec), "--format", "json", "--out", str(tmp_path / "out")]
+    done = subprocess.run([*run, "--engine", "duckdb"], capture_output=True, text=True)
+    assert done.returncode in (0, 1), done.stderr
+    document = json.loads((tmp_path / "out" / "evidence.json").read_text(encoding="utf-8"))
+    assert [d["engine"] for d in document["datasets"]] == ["duckdb"]
+    assert document["spec"]["engine"] == "duckdb"
+    wrong = subprocess.run([*run, "--engine", "duckbd"], capture_output=True, text=True)
+    assert wrong.returncode == 2
+    assert "engine: unknown engine 'duckbd'; did you mean 'duckdb'?" in wrong.stderr

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from parity_data import KNOWN_INEXACT, ODD_COLUMNS, ODD_QUALITY, assert_same, odd_frame, spark  # noqa: F401 (fixture)
+from parity_data import ODD_COLUMNS, ODD_QUALITY, assert_same, odd_frame
 
 import auditor
 from auditor.engines import duckdb as duck
@@ -99,11 +99,7 @@ def test_duckdb_gives_the_findings_of_pandas(case: str, odd_files: dict[str, Pat
     _assert_parity(_pandas(case, odd_files), _run(_spec(case, odd_files), "duckdb"), "duckdb", csv=case == "odd-csv")
 
 
-@pytest.mark.parametrize("case", [
-    "sample",
-    pytest.param("odd-parquet", marks=pytest.mark.xfail(strict=True, reason=KNOWN_INEXACT)),
-    pytest.param("odd-csv", marks=pytest.mark.xfail(strict=True, reason=KNOWN_INEXACT)),
-])
+@pytest.mark.parametrize("case", CASES)
 def test_merged_chunk_profiles_give_the_findings_of_the_whole(case: str, odd_files: dict[str, Path],
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(duck, "BATCH_ROWS", 333)  # 4 to 19 chunks per dataset

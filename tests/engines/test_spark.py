@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from parity_data import ODD_COLUMNS, ODD_QUALITY, assert_same, assert_same_profile, odd_frame, spark  # noqa: F401
+from parity_data import ODD_COLUMNS, ODD_QUALITY, assert_same, assert_same_profile, odd_frame
 
 import auditor
 from auditor.engines.base import ProfilePlan, get_engine, logical_types
