@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from auditor import exitcodes
 from auditor.errors import AuditorError
@@ -185,7 +185,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from auditor.classification import dump_card
     from auditor.errors import DataError
-    from auditor.files import read_yaml, write_atomic
+    from auditor.files import dump_json, read_yaml, write_atomic
     from auditor.render.export import markdown_summary, register_draft, system_card
 
     document = _load_evidence(args.evidence)
@@ -198,7 +198,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         text = dump_card(card)
     elif args.format == "register":
         entry, problems = register_draft(document)
-        text = json.dumps(entry, indent=2, ensure_ascii=False) + "\n"
+        text = dump_json(entry) + "\n"
         for problem in problems:
             print(f"auditor: register draft: {problem}", file=sys.stderr)
         if problems:
@@ -329,9 +329,18 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return exitcodes.OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the problem on the first line of stderr (argparse prints the usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        if "invalid choice" in message and "--lang" in message:
+            message += "; the report languages are en (English) and nl (Dutch)"
+        self.exit(exitcodes.USAGE_ERROR, f"auditor: error: {message}\n{self.format_usage()}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``auditor`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="auditor",
         description=(
             "Audit the data of a high-risk AI system against the EU AI Act (Art. 10, 26(4)) and write an "

@@ -51,6 +51,23 @@ class SpecError(AuditorError, ValueError):
         where = ": ".join(p for p in (self.file, key) if p)
         super().__init__(f"{where}: {message}" if where else message)
         self.problem = message
+        self.problems: list[tuple[str, str]] = [(key or "", message)]
+
+    @classmethod
+    def from_problems(cls, problems: list[tuple[str, str]], *, what: str, file: str | Path | None = None) -> SpecError:
+        """One error for several ``(key, message)`` problems; the first is the first line.
+
+        The first line reads like a single problem's (``file: key: message``) and says how many
+        more follow, one per line, so a terminal or log that shows one line still shows one
+        real problem.
+        """
+        (key, message), rest = problems[0], problems[1:]
+        if rest:
+            more = f"and {len(rest)} more problem{'s' if len(rest) > 1 else ''} in the {what}, listed below"
+            message = "\n".join([f"{message} ({more})"] + [f"  {k}: {m}" for k, m in rest])
+        error = cls(message, key=key or None, file=file)
+        error.problems = list(problems)
+        return error
 
 
 class DataError(AuditorError, ValueError):

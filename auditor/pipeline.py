@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from auditor.checks import Check, CheckContext, registry
+from auditor.checks.base import error_finding
 from auditor.checks.governance import datasheet
+from auditor.checks.groups import without_attributes
 from auditor.engines.base import DatasetHandle, Engine, ProfilePlan, get_engine, logical_types
 from auditor.engines.profile import Profile, canonical_label
 from auditor.errors import DataError, EngineError, SpecError
 from auditor.evidence.model import Finding, Message, Status, worst
 from auditor.evidence.result import SCHEMA_VERSION, AuditResult, seal
+from auditor.monitoring.summary import history_summary
 from auditor.reference import JOINT_SEPARATOR, load_reference
 from auditor.rulebook import Rulebook, load_rulebook
 from auditor.spec.load import load_spec
@@ -69,10 +72,7 @@ def _check_columns(spec: AuditSpec, datasets: Mapping[str, DatasetHandle]) -> No
         if column and not any(column in d.schema for d in datasets.values()):
             problems.append((key, f"column {column!r} is in none of the datasets ({', '.join(datasets)})"))
     if problems:
-        if len(problems) == 1:
-            raise SpecError(problems[0][1], key=problems[0][0], file=spec.source_file)
-        lines = [f"{len(problems)} problems with the columns named in the spec:"] + [f"  {k}: {m}" for k, m in problems]
-        raise SpecError("\n".join(lines), file=spec.source_file)
+        raise SpecError.from_problems(problems, what="columns named in the spec", file=spec.source_file)
     if cols.score:
         for name, dataset in datasets.items():
             if cols.score in dataset.schema and dataset.schema[cols.score].kind != "numeric":
@@ -82,9 +82,15 @@ def _check_columns(spec: AuditSpec, datasets: Mapping[str, DatasetHandle]) -> No
 
 
 def _check_decisions(spec: AuditSpec, datasets: Mapping[str, DatasetHandle], profiles: Mapping[str, Profile]) -> None:
-    """Decisions are decisions, and the positive value occurs (from the profiles' category counts)."""
+    """Target and prediction are binary, and ``positive`` / ``favourable`` are values they take.
+
+    From the profiles' category counts. A value that never occurs would make every rate and
+    direction silently meaningless, so it is an input error (exit 2) naming the file, the key
+    and the values seen.
+    """
     cols = spec.columns
-    positive = canonical_label(cols.positive)
+    seen: set[str] = set()
+    where: tuple[str, str] | None = None  # (data location, column) the labels were first read from
     for name, profile in profiles.items():
         for role, column in (("prediction", cols.prediction), ("target", cols.target)):
             summary = profile.columns.get(column) if column else None
@@ -92,20 +98,35 @@ def _check_decisions(spec: AuditSpec, datasets: Mapping[str, DatasetHandle], pro
                 continue
             labels = sorted(summary.counts) if summary.counts is not None else None
             n_values = len(labels) if labels is not None else None
-            if role == "prediction" and (n_values is None or n_values > 2):
+            if n_values is None or n_values > 2:
                 many = "more than 1000" if n_values is None else str(n_values)
-                shown = f" (e.g. {', '.join(labels[:5])})" if labels else ""
-                raise DataError(
-                    f"columns.prediction must be a 0/1 decision, but data.{name} has {many} distinct values{shown}; "
-                    "put a score in columns.score and its decision in columns.prediction",
-                    source=datasets[name].location, column=column,
-                )
-            if labels is not None and len(labels) == 2 and positive not in labels:
-                raise DataError(
-                    f"the positive value {positive!r} (columns.positive) does not occur in data.{name} "
-                    f"(values: {', '.join(labels)}); set columns.positive to the value that means 'selected' / 'yes'",
-                    source=datasets[name].location, column=column,
-                )
+                shown = f" ({', '.join(repr(v) for v in labels[:5])}{', …' if len(labels) > 5 else ''})" if labels else ""
+                fix = ("put a score in columns.score and its 0/1 decision in columns.prediction" if role == "prediction"
+                       else "recode it to two values (e.g. 0/1) or name a binary label column")
+                raise DataError(f"columns.{role} must be {'a 0/1 decision' if role == 'prediction' else 'a binary label'} (two values), "
+                                f"but data.{name} has {many} distinct values{shown}; {fix}",
+                                source=datasets[name].location, column=column)
+            seen.update(labels)
+            where = where or (datasets[name].location, column)
+    if len(seen) < 2 or where is None:
+        return  # one value or none: nothing says which values the labels take
+    values = ", ".join(repr(v) for v in sorted(seen))
+    for key, given in (("positive", cols.positive), ("favourable", cols.favourable)):
+        if given is not None and canonical_label(given) not in seen:
+            what = "'selected' / 'yes'" if key == "positive" else "the outcome that is good for the person"
+            raise DataError(f"columns.{key}: {given!r} is not a value of the target or prediction (values seen: {values}); "
+                            f"set columns.{key} to the value that means {what}", source=where[0], column=where[1])
+
+
+def _too_many_groups(spec: AuditSpec, profiles: Mapping[str, Profile]) -> dict[str, int]:
+    """Protected attributes with more groups than ``checks.max_groups`` in some dataset (missing counts as one)."""
+    out: dict[str, int] = {}
+    for attribute in spec.columns.protected:
+        counts = [int(p.groups.cells[attribute].nunique(dropna=False)) for p in profiles.values()
+                  if p.groups is not None and attribute in p.groups.attributes]
+        if counts and max(counts) > spec.checks.max_groups:
+            out[attribute] = max(counts)
+    return out
 
 
 def _engine_for(spec: AuditSpec, source: DataSource) -> Engine:
@@ -175,11 +196,7 @@ def _run_check(check: Check, ctx: CheckContext) -> list[Finding]:
     try:
         return check.run(ctx)
     except Exception as exc:  # a crashing check must not stop the audit: it becomes evidence
-        return [Finding(
-            id=f"{check.id}/error", check=check.id, status=Status.ERROR, dataset=None,
-            requirements=ctx.requirements,
-            message=Message("check.error", {"check": check.id, "error": f"{type(exc).__name__}: {exc}"}),
-        )]
+        return [error_finding(check.id, exc, ctx.requirements)]
 
 
 def _dataset_entry(dataset: DatasetHandle, profile: Profile) -> dict[str, Any]:
@@ -346,6 +363,10 @@ def audit(
         profiles[name] = get_engine(handle.engine).profile(handle, plan)
     _check_decisions(spec, datasets, profiles)
     _check_numeric_groups(spec, profiles)
+    too_many = _too_many_groups(spec, profiles)
+    if too_many:  # compared group by group they would cost much and show nothing: one finding names them
+        profiles = {name: without_attributes(p, tuple(too_many)) for name, p in profiles.items()}
+    compared = replace(spec.columns, protected=tuple(a for a in spec.columns.protected if a not in too_many))
 
     findings: list[Finding] = []
     for check_id in rulebook.checks:
@@ -353,12 +374,13 @@ def audit(
             findings.append(_skipped(check_id, spec.checks.skip[check_id], rulebook))
             continue
         ctx = CheckContext(
-            profiles=profiles, columns=spec.columns, thresholds=rulebook.thresholds,
+            profiles=profiles, columns=compared, thresholds=rulebook.thresholds,
             requirements=rulebook.labels_for(check_id), reference=reference,
             reference_groups=spec.checks.reference_groups,
             setting=spec.reference.setting if spec.reference is not None else {},
             intersections=spec.checks.intersections,
             governance=spec.governance, quality=spec.quality, audit_date=started,
+            max_groups=spec.checks.max_groups, too_many_groups=too_many,
         )
         findings.extend(_run_check(checks[check_id], ctx))
 
@@ -395,6 +417,7 @@ def audit(
         },
         "report": {"signatories": [{"name": s.name, "role": s.role} for s in spec.report.signatories]},
         "findings": [f.to_dict() for f in findings],
+        "monitoring": history_summary(spec),
         "requirements": _requirements(rulebook, findings),
         "required_gaps": _required_gaps(classification, rulebook, checks, findings),
         "summary": {s.value: counts.get(s.value, 0) for s in Status},

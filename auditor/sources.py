@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,14 +69,14 @@ def frame_sha256(frame: pd.DataFrame) -> str:
     digest.update(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
     try:
         rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    except TypeError:  # unhashable cells (lists, dicts): hash their text form
-        rows = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
+    except TypeError:  # unhashable cells (lists, dicts): hash their canonical text form
+        rows = pd.util.hash_pandas_object(normalise_cells(frame)[0], index=False).to_numpy()
     digest.update(np.ascontiguousarray(rows).tobytes())
     return digest.hexdigest()
 
 
 def _detect_encoding(head: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 by BOM, else Windows-1252, else Latin-1.
+    """UTF-8 (with or without BOM), UTF-16 (by BOM, or by its zero bytes), else Windows-1252, else Latin-1.
 
     Statistical detectors guess wrongly on short Western-European files (they take
     ``Zürich`` in cp1252 for cp850); government exports are UTF-8 or Windows-1252 in practice,
@@ -85,6 +86,10 @@ def _detect_encoding(head: bytes) -> str:
         return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    sample = head[: len(head) - len(head) % 2]
+    if sample and sample.count(0) >= len(sample) // 4:  # UTF-16 without a BOM: every other byte of ASCII text is 0
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        return "utf-16-le" if odd > even else "utf-16-be"
     try:
         head.decode("utf-8")
         return "utf-8"
@@ -148,10 +153,32 @@ def _read_csv(source: DataSource, path: Path) -> tuple[pd.DataFrame, dict[str, A
         ) from None
     except pd.errors.EmptyDataError:
         raise DataError("the file has no columns; expected a header row", source=path) from None
+    first_line = text.splitlines()[0] if text else ""
+    if "\x00" in first_line:  # NUL characters in text: UTF-16 (or another wide encoding) read byte by byte
+        raise DataError(f"the header read as {encoding} holds NUL characters ({first_line[:24]!r}): the file looks "
+                        "UTF-16 encoded; set 'encoding: utf-16' (or utf-16-le / utf-16-be) under this data entry", source=path)
+    if frame.shape[1] == 1 and source.names is None:
+        _one_column(str(frame.columns[0]), text, delimiter, encoding, path)
     details = {"encoding": encoding, "delimiter": delimiter}
     if duplicated:
         details["duplicated_columns"] = duplicated
     return frame, details
+
+
+def _one_column(name: str, text: str, delimiter: str, encoding: str, path: Path) -> None:
+    """A file read as one column was most likely split wrongly: say how to read it instead.
+
+    A genuine one-column file (a header without any other delimiter, readable text) passes.
+    """
+    header = text.splitlines()[0] if text else name
+    others = {d: header.count(d) for d in _DELIMITERS if d != delimiter and header.count(d)}
+    if "\x00" in header or "\ufffd" in header:
+        raise DataError(f"reads as a single column with encoding {encoding} (the header looks garbled: {header[:40]!r}); "
+                        "give the right one with 'encoding:' under this data entry (e.g. utf-16, cp1252)", source=path)
+    if others:
+        best = max(others, key=lambda d: others[d])
+        raise DataError(f"reads as a single column {header[:60]!r} with delimiter {delimiter!r}; it looks delimited by "
+                        f"{best!r}: set 'delimiter: {best!r}' under this data entry", source=path)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -160,6 +187,68 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(f"is not a readable Parquet file ({first})", source=path) from None
+
+
+_NESTED = (list, tuple, dict, set, frozenset, np.ndarray)
+
+
+def _cell_text(value: Any) -> Any:
+    """One cell of a column the engines cannot take as it is, as text (missing stays missing)."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", errors="backslashreplace")
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, set | frozenset):
+        value = sorted(value, key=repr)
+    if isinstance(value, _NESTED):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return str(value)
+
+
+def normalise_cells(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Columns of values the engines cannot compare turned into text, and what was done.
+
+    The engines take numbers, booleans, dates and text. A column of bytes (decoded as UTF-8,
+    undecodable bytes as ``\\xNN`` escapes), of nested values (lists, arrays, mappings from
+    Parquet, as canonical JSON text) or of mixed Python types (e.g. numbers and text in one
+    object column, as text) is converted, so each distinct value stays one category. The
+    caller's frame is not changed. Detection uses pandas' C-level ``infer_dtype``; a column is
+    scanned in Python only when it must be converted.
+
+    Returns
+    -------
+    (frame, converted)
+        ``converted`` maps each converted column to what it held (``bytes``, ``nested``,
+        ``mixed``), recorded in the dataset's ``details``.
+    """
+    converted: dict[str, str] = {}
+    replacements: dict[int, pd.Series] = {}
+    for position, (name, dtype) in enumerate(frame.dtypes.items()):
+        if not pd.api.types.is_object_dtype(dtype):
+            continue
+        column = frame.iloc[:, position]
+        kind = pd.api.types.infer_dtype(column, skipna=True)
+        if kind in ("string", "empty", "boolean", "integer", "floating", "mixed-integer-float", "decimal",
+                    "datetime", "datetime64", "date", "timedelta", "timedelta64", "time", "period", "interval"):
+            continue
+        if kind == "bytes":
+            what = "bytes"
+        elif kind == "mixed" and column.map(lambda v: isinstance(v, _NESTED)).any():
+            what = "nested"
+        else:
+            what = "mixed"
+        replacements[position] = column.map(_cell_text).astype(object)
+        converted[str(name)] = what
+    if not replacements:
+        return frame, converted
+    out = frame.copy(deep=False)
+    for position, values in replacements.items():
+        out.isetitem(position, values)
+    return out, converted
 
 
 def load_dataset(source: DataSource) -> Dataset:
@@ -189,6 +278,9 @@ def load_dataset(source: DataSource) -> Dataset:
             frame, details = _read_csv(source, path)
         digest, where = file_sha256(path), str(path)
     frame = frame.rename(columns=lambda c: c if isinstance(c, str) else str(c))
+    frame, converted = normalise_cells(frame)
+    if converted:
+        details = {**details, "converted_columns": converted}
     if frame.shape[1] == 0:
         raise DataError(f"data.{source.name} has no columns", source=source.label)
     if len(frame) == 0:

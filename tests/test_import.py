@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -20,6 +22,7 @@ def test_import_loads_no_heavy_library() -> None:
     assert out.stdout.strip() == ""
 
 
+@pytest.mark.slow
 def test_a_full_sample_audit_runs_without_fairlearn(tmp_path: Path) -> None:
     # fairlearn is only a test extra (the trusted implementation the tests compare with): the
     # audit and its report must neither import it nor need it, as after a plain `pip install .`.

@@ -8,7 +8,8 @@ for bad data (the runner turns an exception into a finding with status ``error``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import NormalDist
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.engines.profile import Profile
-from auditor.evidence.model import Finding, Status
+from auditor.evidence.model import Finding, Message, Status
 from auditor.spec.model import DATASET_ROLES, Columns
 from auditor.spec.quality import QualitySpec
 from auditor.stats.multiple import holm
@@ -96,6 +97,11 @@ class CheckContext:
         The spec's ``quality:`` section (date column, period of use, declared codes).
     audit_date
         When the audit runs (the run's start time), for timeliness.
+    max_groups
+        ``checks.max_groups``: subjects with more groups are not compared group by group.
+    too_many_groups
+        Protected attributes left out of the group comparisons because they have more than
+        ``max_groups`` groups, with the largest number of groups seen in a dataset.
     """
 
     profiles: Mapping[str, Profile]
@@ -109,6 +115,8 @@ class CheckContext:
     governance: Mapping[str, Any] = field(default_factory=dict)
     quality: QualitySpec = field(default_factory=QualitySpec)
     audit_date: datetime | None = None
+    max_groups: int = 200
+    too_many_groups: Mapping[str, int] = field(default_factory=dict)
 
     def threshold(self, name: str) -> float:
         """Value of a threshold; a check asking for an undeclared one is a rulebook bug."""
@@ -197,6 +205,29 @@ def verdicts(
         else:
             statuses.append(Status.PASS)
     return statuses, adjusted
+
+
+@contextmanager
+def about_column(column: str) -> Iterator[None]:
+    """Name ``column`` in the ``error`` finding if the work inside raises (the runner reads it)."""
+    try:
+        yield
+    except Exception as exc:
+        if getattr(exc, "auditor_column", None) is None:
+            exc.auditor_column = column  # type: ignore[attr-defined]
+        raise
+
+
+def error_finding(check: str, exc: BaseException, requirements: tuple[str, ...] = ()) -> Finding:
+    """The finding of a check that raised: status ``error``, a one-line reason and the column, if known."""
+    text = " ".join(str(exc).split())  # one line, whatever the exception's message looks like
+    reason = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    reason = reason if len(reason) <= 300 else reason[:299] + "…"
+    column = getattr(exc, "auditor_column", None)
+    return Finding(
+        id=finding_id(check, "error", column), check=check, status=Status.ERROR, dataset=None, requirements=requirements,
+        message=Message("check.error", {"check": check, "error": reason, "column": column}),
+    )
 
 
 def group_dict(attributes: tuple[str, ...] | list[str], key: tuple[Any, ...] | Any) -> dict[str, str | None]:

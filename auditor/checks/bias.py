@@ -155,7 +155,11 @@ def mantel_haenszel_ratio(a: np.ndarray, n1: np.ndarray, b: np.ndarray, n0: np.n
         se = np.where(ok, np.sqrt(np.maximum(p / (r * s), 0.0)), np.nan)
     z = z_value(confidence)
     ratio = np.where(ok, ratio, np.where((r > 0) & (s == 0), np.inf, np.nan))
-    return RatioEstimate(ratio, np.exp(log_r - z * se), np.exp(log_r + z * se), log_r, se)
+    sums = (a.sum(axis=1), n1.sum(axis=1), b.sum(axis=1), n0.sum(axis=1))
+    undefined = np.select([sums[1] <= 0, sums[3] <= 0, (r == 0) & (s == 0), s == 0],
+                          np.array(["no_rows", "reference_no_rows", "both_rates_zero", "reference_rate_zero"], dtype=object),
+                          default=None).astype(object)
+    return RatioEstimate(ratio, np.exp(log_r - z * se), np.exp(log_r + z * se), log_r, se, undefined, sums)
 
 
 def _score_table(profile: Profile, attributes: list[str], positive: Any) -> pd.DataFrame | None:
@@ -231,7 +235,7 @@ def calibration(ctx: CheckContext) -> list[Finding]:
                 if is_ref[i]:
                     continue
                 metrics.append(Metric(
-                    "calibration_ratio", est.ratio[i], group=group, reference=reference, ci=(est.low[i], est.high[i]),
+                    "calibration_ratio", est.ratio[i], group=group, reference=reference, ci=(est.low[i], est.high[i]), undefined=est.undefined[i],
                     n=int(n[i]), threshold=float(threshold[i]), p_adjusted=adjusted[i], status=statuses[i],
                 ))
                 if statuses[i] != Status.PASS:

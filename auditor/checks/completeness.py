@@ -30,7 +30,7 @@ from auditor.checks.groups import group_sizes
 from auditor.checks.rates import rate_verdicts
 from auditor.engines.profile import COUNT, Profile
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
-from auditor.stats.comparisons import rate_ratio
+from auditor.stats.comparisons import difference_beyond, rate_ratio, rate_undefined
 from auditor.stats.intervals import wilson_interval
 
 COMPLETENESS = "quality.completeness"
@@ -111,6 +111,9 @@ def missingness_by_group(ctx: CheckContext) -> list[Finding]:
                 # Groups with no missing cells in a column still count as a comparison.
                 cols = sorted(per["column"].unique())
                 full = sizes.rename(columns={COUNT: "n_group"}).merge(pd.DataFrame({"column": cols}), how="cross")
+                # Group labels as objects on both sides (an all-missing attribute is float NaN in one table).
+                full[attribute] = full[attribute].astype(object)
+                per[attribute] = per[attribute].astype(object)
                 full = full.merge(per[[attribute, "column", COUNT]], on=[attribute, "column"], how="left")
                 x_g = full[COUNT].fillna(0).to_numpy(dtype=float)
                 n_g = full["n_group"].to_numpy(dtype=float)
@@ -123,23 +126,31 @@ def missingness_by_group(ctx: CheckContext) -> list[Finding]:
                 beyond = (ratio > limit) & ((rate_g - rate_rest) >= min_diff)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     z = (estimate.log_ratio - math.log(limit)) / estimate.se_log
+                p = one_sided_p(z)
+                # Missing only in this group (the rest's rate is 0): the ratio is undefined, so the
+                # evidence is the Newcombe difference against min_missing_rate_difference.
+                zero_rest = estimate.undefined == "reference_rate_zero"
+                if zero_rest.any():
+                    p[zero_rest] = difference_beyond(x_g[zero_rest], n_g[zero_rest], x_rest[zero_rest],
+                                                     n_rest[zero_rest], min_diff)[1]
                 enough = (n_g >= min_n) & (n_rest >= min_n)
-                statuses, adjusted = verdicts(beyond, one_sided_p(z), enough)
+                statuses, adjusted = verdicts(beyond, p, enough)
                 r_low, r_high = wilson_interval(x_g, n_g)
+                empty = rate_undefined(n_g)
                 group_values = full[attribute].to_numpy(dtype=object)
                 columns = full["column"].to_numpy(dtype=object)
                 for i in range(len(full)):
                     group = group_dict([attribute], group_values[i])
                     column = str(columns[i])
                     metrics.append(Metric("missing_rate", rate_g[i], group=group, column=column,
-                                          ci=(r_low[i], r_high[i]), n=int(n_g[i])))
+                                          ci=(r_low[i], r_high[i]), n=int(n_g[i]), undefined=empty[i]))
                     metrics.append(Metric("missing_rate_ratio", ratio[i], group=group, reference={attribute: "*rest*"},
                                           column=column, ci=(low[i], high[i]), n=int(n_g[i]), threshold=limit,
-                                          p_adjusted=adjusted[i], status=statuses[i]))
+                                          p_adjusted=adjusted[i], status=statuses[i], undefined=estimate.undefined[i]))
             judged = [m for m in metrics if m.status is not None]
             status = worst(m.status for m in judged) if judged else Status.PASS
             flagged = [
-                {"group": dict(m.group or {}), "column": m.column, "value": None if m.value is None else float(m.value)}
+                {"group": dict(m.group or {}), "column": m.column, "value": m.to_dict()["value"], "undefined": m.to_dict().get("undefined")}
                 for m in judged if m.status in (Status.FAIL, Status.WARN)
             ]
             findings.append(Finding(

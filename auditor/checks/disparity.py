@@ -23,7 +23,11 @@ Every group check follows the same steps on a profile's contingency table (no ro
    the corrected evidence supports the disparity, ``warn`` when the estimate is beyond but the
    interval straddles the threshold, ``insufficient_evidence`` when the group or the reference
    group has fewer than ``min_group_size`` rows *in the rate's denominator* (the message gives
-   the size needed), ``pass`` otherwise.
+   the size needed), ``pass`` otherwise. **Undefined ratios**: when the reference group's rate
+   is 0, a group with a positive rate is beyond any ratio threshold; the ratio is reported as
+   ``null`` with ``undefined: reference_rate_zero`` and judged by the Newcombe difference (``fail``
+   when its Holm-corrected evidence puts the difference above 0, else ``warn``); when both rates
+   are 0 there is no disparity to see (``pass``, ``undefined: both_rates_zero``).
 
 Direction. ``columns.favourable`` says which label value is good for the person; with
 ``columns.positive`` it decides, per rate, which side of a disparity is disadvantaged
@@ -59,7 +63,7 @@ import pandas as pd
 from auditor.checks.base import CheckContext, finding_id, group_dict, verdicts
 from auditor.engines.profile import COUNT, LABEL, PREDICTION, GroupTable, Profile, canonical_label
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
-from auditor.stats.comparisons import RatioEstimate, newcombe_difference, rate_ratio, ratio_beyond
+from auditor.stats.comparisons import RatioEstimate, newcombe_difference, rate_ratio, rate_undefined, ratio_beyond
 from auditor.stats.intervals import wilson_interval
 
 INTERSECTION = "|"
@@ -129,14 +133,24 @@ def disadvantaged(way: str, side: float) -> str:
 
 
 def subjects(ctx: CheckContext, groups: GroupTable) -> list[tuple[str, ...]]:
-    """The attribute sets to report: each attribute, then the configured intersections."""
+    """The attribute sets to report: each attribute, then the configured intersections.
+
+    An intersection with more observed groups than ``checks.max_groups`` is left out (the
+    ``quality.group_count`` finding names it), as are attributes with too many groups, which
+    the pipeline keeps out of the profile's group table.
+    """
     present = list(groups.attributes)
     out: list[tuple[str, ...]] = [(a,) for a in present]
     if ctx.intersections is None:
-        out += list(itertools.combinations(present, 2))
+        pairs = list(itertools.combinations(present, 2))
     else:
-        out += [tuple(i) for i in ctx.intersections if all(a in present for a in i)]
-    return out
+        pairs = [tuple(i) for i in ctx.intersections if all(a in present for a in i)]
+    return out + [p for p in pairs if n_groups(groups, p) <= ctx.max_groups]
+
+
+def n_groups(groups: GroupTable, attributes: Sequence[str]) -> int:
+    """Number of observed groups (value combinations, missing included) of ``attributes``."""
+    return int(groups.cells[list(attributes)].drop_duplicates().shape[0])
 
 
 def subject_name(attributes: Sequence[str]) -> str:
@@ -292,20 +306,22 @@ def compare(
 def comparison_metrics(c: Comparison, metric: str) -> list[Metric]:
     """``<metric>`` per group, and ``<metric>_ratio`` / ``_difference`` per non-reference group."""
     reference = c.group(c.ref)
+    empty = rate_undefined(c.n)
+    empty_pair = np.where(c.n[c.ref] > 0, empty, "reference_no_rows").astype(object)
     out = []
     for i in range(len(c.n)):
         group = c.group(i)
-        out.append(Metric(metric, c.rate[i], group=group, ci=(c.low[i], c.high[i]), n=int(c.n[i])))
+        out.append(Metric(metric, c.rate[i], group=group, ci=(c.low[i], c.high[i]), n=int(c.n[i]), undefined=empty[i]))
         if i == c.ref:
             continue
         out.append(Metric(
             f"{metric}_ratio", c.ratio.ratio[i], group=group, reference=reference,
             ci=(c.ratio.low[i], c.ratio.high[i]), n=int(c.n[i]), threshold=float(c.threshold[i]),
-            p_adjusted=c.p_adjusted[i], status=c.statuses[i],
+            p_adjusted=c.p_adjusted[i], status=c.statuses[i], undefined=c.ratio.undefined[i],
         ))
         diff, d_low, d_high = c.difference
         out.append(Metric(f"{metric}_difference", diff[i], group=group, reference=reference,
-                          ci=(d_low[i], d_high[i]), n=int(c.n[i])))
+                          ci=(d_low[i], d_high[i]), n=int(c.n[i]), undefined=empty_pair[i]))
     return out
 
 
@@ -324,7 +340,7 @@ def flagged(c: Comparison, way: str, min_n: float) -> list[dict[str, Any]]:
         entry: dict[str, Any] = {
             "group": c.group(i), "status": status.value, "rate": _plain(c.rate[i]),
             "ratio": _plain(ratio), "low": _plain(c.ratio.low[i]), "high": _plain(c.ratio.high[i]),
-            "disadvantaged": disadvantaged(way, ratio),
+            "disadvantaged": disadvantaged(way, ratio), "undefined": c.ratio.undefined[i],
         }
         if status == Status.INSUFFICIENT_EVIDENCE:
             entry.update(n=int(c.n[i]), needed=int(min_n),
@@ -393,5 +409,5 @@ def rate_findings(check: str, ctx: CheckContext, rate: Rate, profiles: Sequence[
 
 __all__ = [
     "INTERSECTION", "RATES", "Comparison", "Rate", "compare", "comparison_metrics", "confusion_table", "direction",
-    "disadvantaged", "favoured_reference", "flagged", "rate_findings", "reference_index", "subject_name", "subjects",
+    "disadvantaged", "favoured_reference", "flagged", "n_groups", "rate_findings", "reference_index", "subject_name", "subjects",
 ]

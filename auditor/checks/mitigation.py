@@ -109,7 +109,8 @@ def reweighing(ctx: CheckContext) -> list[Finding]:
             if i == ref:
                 continue
             metrics.append(Metric("base_rate_ratio", ratio.ratio[i], group=group, reference=reference,
-                                  ci=(ratio.low[i], ratio.high[i]), n=int(m[i]), threshold=limit if ratio.ratio[i] < 1 else 1 / limit))
+                                  ci=(ratio.low[i], ratio.high[i]), n=int(m[i]), threshold=limit if ratio.ratio[i] < 1 else 1 / limit,
+                                  undefined=ratio.undefined[i]))
             metrics.append(Metric("reweighed_base_rate_ratio", after_ratio[i], group=group, reference=reference, n=int(m[i]),
                                   threshold=limit if after_ratio[i] < 1 else 1 / limit))
         finite = np.isfinite(ratio.ratio) | np.isinf(ratio.ratio)

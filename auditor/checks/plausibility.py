@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from auditor.checks.base import Check, CheckContext, finding_id
+from auditor.checks.base import Check, CheckContext, about_column, finding_id
 from auditor.checks.rates import rate_verdicts
 from auditor.engines.profile import (
     ColumnProfile,
@@ -122,6 +122,8 @@ def suspects(profile: Profile, accepted: dict[str, tuple[object, ...]] | None = 
             continue
         q1, q3 = _quartiles(column)
         iqr = q3 - q1
+        if not math.isfinite(iqr):
+            continue
         for (label, count), value in zip(found.items(), codes, strict=True):
             if value is None:
                 continue
@@ -170,7 +172,10 @@ def _quartiles(column: ColumnProfile) -> tuple[float, float]:
     assert column.numeric is not None
     if column.counts is None:
         return column.numeric.quantile(0.25), column.numeric.quantile(0.75)
-    pairs = sorted((v, c) for v, c in ((_as_number(k, column.kind), c) for k, c in column.counts.items()) if v is not None)
+    pairs = sorted((v, c) for v, c in ((_as_number(k, column.kind), c) for k, c in column.counts.items())
+                   if v is not None and math.isfinite(v))
+    if not pairs:  # no finite value: no quartiles (the caller reports the column as not judged)
+        return math.nan, math.nan
     values = np.array([v for v, _ in pairs])
     cumulative = np.cumsum([c for _, c in pairs])
     n = int(cumulative[-1])
@@ -218,24 +223,28 @@ def outliers(ctx: CheckContext) -> list[Finding]:
                 flagged_codes.setdefault(s.column, {})[value] = s.count
         names, x, n, fences, exact, not_judged = [], [], [], [], [], []
         for name, column in profile.columns.items():
-            summary = column.numeric
-            if column.kind != "numeric" or name in roles or summary is None or summary.n < 2:
-                continue
-            if column.n_distinct is not None and column.n_distinct < MIN_DISTINCT_FOR_FENCES:
-                not_judged.append({"column": name, "reason": "few_values"})
-                continue
-            q1, q3 = _quartiles(column)
-            iqr = q3 - q1
-            if not iqr > 0:
-                not_judged.append({"column": name, "reason": "no_spread"})
-                continue
-            low, high = q1 - FENCE * iqr, q3 + FENCE * iqr
-            count, is_exact = _beyond_fences(column, low, high, flagged_codes.get(name, {}))
-            names.append(name)
-            x.append(count)
-            n.append(summary.n)
-            fences.append((low, high))
-            exact.append(is_exact)
+            with about_column(name):
+                summary = column.numeric
+                if column.kind != "numeric" or name in roles or summary is None or summary.n < 2:
+                    continue
+                if column.n_distinct is not None and column.n_distinct < MIN_DISTINCT_FOR_FENCES:
+                    not_judged.append({"column": name, "reason": "few_values"})
+                    continue
+                q1, q3 = _quartiles(column)
+                iqr = q3 - q1
+                if not (math.isfinite(q1) and math.isfinite(q3)):
+                    not_judged.append({"column": name, "reason": "no_usable_values"})
+                    continue
+                if not iqr > 0:
+                    not_judged.append({"column": name, "reason": "no_spread"})
+                    continue
+                low, high = q1 - FENCE * iqr, q3 + FENCE * iqr
+                count, is_exact = _beyond_fences(column, low, high, flagged_codes.get(name, {}))
+                names.append(name)
+                x.append(count)
+                n.append(summary.n)
+                fences.append((low, high))
+                exact.append(is_exact)
         metrics: list[Metric] = []
         statuses: list[Status] = []
         if names:

@@ -18,7 +18,8 @@ data (else the first dataset), for each protected attribute and each feature
    predicts the attribute from each notable feature (Cramér's V at least half the threshold, at
    most :data:`MAX_MODEL_FEATURES`, plus features too varied for counts, e.g. postcodes; one-hot
    logistic regression on the feature's deciles or categories, class-balanced), and the same
-   model on all features together (additive in the features' categories: it shows what the
+   model on all features together (at most :data:`MAX_JOINT_FEATURES`, the most associated first;
+   additive in the features' categories: it shows what the
    features reveal jointly, not through interactions); both cross-validated (:data:`FOLDS`-fold stratified, seeded). The out-of-fold
    **balanced accuracy** is reported with a normal interval (per-class recalls are
    proportions) next to chance (1 / number of classes). Classes with fewer rows than folds in
@@ -57,13 +58,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from auditor.checks.base import Check, CheckContext, finding_id, one_sided_p, verdicts
+from auditor.checks.base import Check, CheckContext, about_column, finding_id, one_sided_p, verdicts
 from auditor.checks.disparity import reference_index
 from auditor.engines.associations import VALUE, quantile_bins
 from auditor.engines.profile import COUNT, Profile
 from auditor.engines.sample import RowSample
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
-from auditor.stats.effect_size import chi_square_effect, pearson_chi_square
+from auditor.stats.effect_size import chi_square_effects, pearson_chi_square
 from auditor.stats.intervals import z_value
 
 PROXY_FEATURES = "bias.proxy_features"
@@ -74,6 +75,9 @@ MODEL_ROWS = 8_000
 """The models fit on at most this many rows of the sample (seeded), so their cost stays fixed
 whatever the data's size: with 8,000 rows a balanced accuracy's interval is about ±0.02."""
 MAX_MODEL_FEATURES = 10
+MAX_JOINT_FEATURES = 50
+"""The joint model takes the notable features and then the most strongly associated others, up to
+this many in all, so a table of thousands of columns costs no more than one of fifty."""
 N_BINS = 10
 MODEL_SEED = 0
 
@@ -128,7 +132,8 @@ def _base_profile(ctx: CheckContext) -> Profile | None:
     return (preferred or candidates)[0] if candidates else None
 
 
-def _association(profile: Profile, feature: str, attribute: str, limit: float) -> tuple[Any, float, int, int] | None:
+def _association(profile: Profile, feature: str, attribute: str) -> tuple[float, int, int, int] | None:
+    """Pearson's X², its df, ``min(r, c) - 1`` and n of the feature × group table (``None`` when undefined)."""
     features = profile.features
     table = features.table(feature, attribute) if features is not None else None
     if features is None or table is None:
@@ -138,12 +143,16 @@ def _association(profile: Profile, feature: str, attribute: str, limit: float) -
         return None
     values = quantile_bins(table, N_BINS) if features.kinds.get(feature) == "numeric" else table[VALUE]
     values = values.map(lambda v: "\x00missing" if v is None else str(v))
-    crosstab = pd.crosstab(values, table[attribute], values=table[COUNT], aggfunc="sum").fillna(0).to_numpy()
+    rows, _ = pd.factorize(values.to_numpy(dtype=object))
+    cols, _ = pd.factorize(table[attribute].to_numpy(dtype=object))
+    width = int(cols.max()) + 1
+    crosstab = np.bincount(rows * width + cols, weights=table[COUNT].to_numpy(dtype=float),
+                           minlength=(int(rows.max()) + 1) * width).reshape(-1, width)
     statistic, df, k1 = pearson_chi_square(crosstab)
     n = int(crosstab.sum())
     if df <= 0:
         return None
-    return chi_square_effect(statistic, df, n, k1, threshold=limit), statistic, df, n
+    return statistic, df, k1, n
 
 
 def _design(rows: pd.DataFrame, feature: str) -> pd.Series:
@@ -236,21 +245,27 @@ def proxy_features(ctx: CheckContext) -> list[Finding]:
     features = [f for f in feature_columns(ctx, profile) if profile.features and f in profile.features.kinds]
     findings = []
     for attribute in profile.groups.attributes if profile.groups is not None else ():
-        measured: list[tuple[str, Any, float, int, int]] = []
+        tables: list[tuple[str, tuple[float, int, int, int]]] = []
         unmeasured = []
         for feature in features:
-            found = _association(profile, feature, attribute, limit)
+            with about_column(feature):
+                found = _association(profile, feature, attribute)
             if found is None:
                 unmeasured.append(feature)
             else:
-                measured.append((feature, *found))
+                tables.append((feature, found))
+        effects_all = chi_square_effects([t[1][0] for t in tables], [t[1][1] for t in tables], [t[1][3] for t in tables],
+                                         [max(t[1][2], 1) for t in tables], threshold=limit) if tables else []
+        measured: list[tuple[str, Any, float, int, int]] = [
+            (feature, effect, statistic, df, n) for (feature, (statistic, df, _k1, n)), effect in zip(tables, effects_all, strict=True)
+        ]
         measured.sort(key=lambda m: -(m[1].value if math.isfinite(m[1].value) else -1))
         effects = [m[1] for m in measured]
         beyond = np.array([e.value > limit for e in effects], dtype=bool)
         enough = np.array([m[4] >= min_n for m in measured], dtype=bool)
         statuses, adjusted = verdicts(beyond, np.array([e.p_beyond for e in effects]), enough)
         notable = [m[0] for m in measured if m[1].value >= limit / 2][:MAX_MODEL_FEATURES] + unmeasured
-        others = [m[0] for m in measured if m[0] not in notable]
+        others = [m[0] for m in measured if m[0] not in notable][:max(MAX_JOINT_FEATURES - len(notable), 0)]
         models: dict[str, tuple[float, float, float]] = {}
         joint: tuple[float, float, float] | None = None
         n_classes = n_sample = 0
@@ -315,7 +330,8 @@ def _score_dependence(ctx: CheckContext, profile: Profile) -> list[Finding]:
     if sample is None or score is None or groups is None or score not in sample.rows.columns:
         return []
     usable = [f for f in feature_columns(ctx, profile) if f in sample.rows.columns and f not in ctx.columns.protected]
-    rows = sample.rows[pd.to_numeric(sample.rows[score], errors="coerce").notna()]
+    scores = pd.to_numeric(sample.rows[score], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    rows = sample.rows[np.isfinite(scores)]  # a missing or infinite score says nothing about dependence
     if not usable or len(rows) < 2 * FOLDS:
         return []
     from threadpoolctl import threadpool_limits

@@ -280,7 +280,7 @@ def dataset_composition(ctx: CheckContext) -> list[Finding]:
                 group = {attribute: c}
                 metrics.append(Metric("share", share[i], group=group, ci=(low[i], high[i]), n=int(x[i])))
                 metrics.append(Metric("share_ratio", ratio.ratio[i], group=group, reference=reference,
-                                      ci=(ratio.low[i], ratio.high[i]), n=int(x[i])))
+                                      ci=(ratio.low[i], ratio.high[i]), n=int(x[i]), undefined=ratio.undefined[i]))
             metrics.append(Metric("chi_square", statistic, n=int(n + base_n), p_value=p_fit))
             metrics.append(Metric("cramers_v", v.value, ci=(v.low, v.high), n=int(n + base_n), threshold=limit,
                                   p_value=v.p_beyond, p_adjusted=adjusted[0], status=status))

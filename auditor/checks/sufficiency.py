@@ -15,17 +15,21 @@ as "more than ``needed - 10``".
 
 from __future__ import annotations
 
+import itertools
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 
 from auditor.checks.base import Check, CheckContext, finding_id
+from auditor.checks.disparity import n_groups
 from auditor.checks.rates import half_width, needed_rows
 from auditor.engines.profile import COUNT, LABEL, Profile
 from auditor.evidence.model import Finding, Message, Metric, Status
 from auditor.validation.results import MIN_VALUE_COUNT as PRIVACY_FLOOR
 
 SUFFICIENCY = "quality.sufficiency"
+GROUP_COUNT = "quality.group_count"
 LABELLED = ("training", "validation", "test")
 
 
@@ -87,6 +91,39 @@ def sufficiency(ctx: CheckContext) -> list[Finding]:
     return findings
 
 
-CHECKS = (Check(SUFFICIENCY, "quality", sufficiency, ("max_ci_half_width",), ("ci_half_width",)),)
+def group_count(ctx: CheckContext) -> list[Finding]:
+    """Protected attributes and intersections with more groups than ``checks.max_groups``.
 
-__all__ = ["CHECKS", "SUFFICIENCY"]
+    Comparing every one of thousands of groups (an identifier or a postcode used as a protected
+    attribute, say) costs time without telling anything: each group is too small to judge. The
+    pipeline leaves such attributes out of the group comparisons, and the group checks leave
+    such intersections out; this finding names them (``insufficient_evidence``: no group
+    comparison could be made) and asks to group or bucket them first.
+    """
+    subjects: list[dict[str, Any]] = [{"attributes": [a], "n_groups": int(k)} for a, k in sorted(ctx.too_many_groups.items())]
+    seen = {tuple(s["attributes"]) for s in subjects}
+    for profile in ctx.datasets():
+        groups = profile.groups
+        if groups is None or not groups.attributes:
+            continue
+        present = list(groups.attributes)
+        pairs = (list(itertools.combinations(present, 2)) if ctx.intersections is None
+                 else [tuple(i) for i in ctx.intersections if all(a in present for a in i)])
+        for pair in pairs:
+            k = n_groups(groups, pair)
+            if k > ctx.max_groups and pair not in seen:
+                seen.add(pair)
+                subjects.append({"attributes": list(pair), "n_groups": k})
+    status = Status.INSUFFICIENT_EVIDENCE if subjects else Status.PASS
+    return [Finding(
+        id=finding_id(GROUP_COUNT), check=GROUP_COUNT, status=status, dataset=None, requirements=ctx.requirements,
+        message=Message(f"{GROUP_COUNT}.{status.value}", {"max_groups": ctx.max_groups, "subjects": subjects}),
+    )]
+
+
+CHECKS = (
+    Check(SUFFICIENCY, "quality", sufficiency, ("max_ci_half_width",), ("ci_half_width",)),
+    Check(GROUP_COUNT, "quality", group_count),
+)
+
+__all__ = ["CHECKS", "GROUP_COUNT", "SUFFICIENCY"]

@@ -30,11 +30,7 @@ def raise_problems(problems: list[tuple[str, str]], *, file: Path | None, what: 
     SpecError
         With the key of a single problem, or a list of all of them.
     """
-    if len(problems) == 1:
-        key, message = problems[0]
-        raise SpecError(message, key=key, file=file)
-    lines = "\n".join(f"  {key}: {message}" for key, message in problems)
-    raise SpecError(f"{len(problems)} problems in the {what}:\n{lines}", file=file)
+    raise SpecError.from_problems(problems, what=what, file=file)
 
 
 def yaml_flow(value: Any) -> str:

@@ -2,6 +2,18 @@
 
 Checks return :class:`Finding` objects carrying numbers and a message *key* with parameters;
 they never build prose. Translations live with the report templates.
+
+The numeric policy
+------------------
+Every number in the evidence is finite or explicitly absent. A metric whose value cannot be
+computed (``x / 0``, ``0 / 0``, a rate of an empty group, a statistic of a column without usable
+values) has ``"value": null`` and ``"undefined": <reason>``, a code from :data:`UNDEFINED`; the
+report shows "cannot be computed" / "niet te berekenen" with the reason. Non-finite bounds of an
+interval drop the interval; non-finite numbers in message parameters become ``null``. The JSON
+writer (:func:`auditor.files.dump_json`) refuses non-finite floats, so a regression fails a test
+rather than reaching a user. How each check *judges* an undefined ratio is documented with the
+check (e.g. :mod:`auditor.stats.comparisons`: a positive rate against a reference rate of 0 is
+judged by the Newcombe difference).
 """
 
 from __future__ import annotations
@@ -112,11 +124,44 @@ METRIC_NAMES: frozenset[str] = frozenset(
 """The documented metric vocabulary. Comparisons are ``<metric>_ratio`` / ``<metric>_difference``."""
 
 
+UNDEFINED: dict[str, str] = {
+    "no_rows": "the group has no rows with the values needed",
+    "reference_no_rows": "the reference group has no rows with the values needed",
+    "reference_rate_zero": "the reference rate is 0",
+    "both_rates_zero": "both rates are 0",
+    "no_usable_values": "the column has no usable (finite) values",
+    "no_variation": "every value is the same",
+    "one_class": "only one label value occurs",
+    "not_computable": "the value cannot be computed from these data",
+}
+"""Reasons a metric has no value (``Metric.undefined``), with their meaning; the report's texts are
+in ``reports/i18n/<lang>/core.yaml`` under ``undefined``."""
+
+
 def _clean(value: float | None) -> float | None:
     if value is None:
         return None
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float replaced by ``None`` and numpy scalars made plain.
+
+    Applied to message parameters, so a check that passes ``inf`` on cannot break the evidence.
+    """
+    if isinstance(value, Mapping):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, bool | str | int) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    item = getattr(value, "item", None)  # numpy scalars
+    if callable(item) and getattr(value, "ndim", None) == 0:
+        return json_safe(item())
+    return value
 
 
 @dataclass(frozen=True)
@@ -145,6 +190,9 @@ class Metric:
         One-sided p-value of "beyond the threshold", and after multiple-comparison correction.
     status
         The verdict for this metric, if it was judged.
+    undefined
+        Why there is no value: a code from :data:`UNDEFINED` (default ``not_computable`` when
+        the value is missing or not finite).
     """
 
     name: str
@@ -158,20 +206,27 @@ class Metric:
     p_value: float | None = None
     p_adjusted: float | None = None
     status: Status | None = None
+    undefined: str | None = None
 
     def __post_init__(self) -> None:
         if self.name not in METRIC_NAMES:
             raise ValueError(f"metric name {self.name!r} is not in the documented vocabulary")
+        if self.undefined is not None and self.undefined not in UNDEFINED:
+            raise ValueError(f"undefined reason {self.undefined!r} is not in UNDEFINED")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable form; empty fields are left out.
+        """JSON-serialisable form; empty fields are left out; no value comes with its reason.
 
         Returns
         -------
         dict
-            The metric as it appears in ``evidence.json``; non-finite numbers become ``None``.
+            The metric as it appears in ``evidence.json``; non-finite numbers become ``None``, and
+            a ``None`` value carries ``undefined`` (a reason from :data:`UNDEFINED`).
         """
-        out: dict[str, Any] = {"name": self.name, "value": _clean(self.value)}
+        value = _clean(self.value)
+        out: dict[str, Any] = {"name": self.name, "value": value}
+        if value is None:
+            out["undefined"] = self.undefined or "not_computable"
         if self.group is not None:
             out["group"] = dict(self.group)
         if self.reference is not None:
@@ -200,7 +255,7 @@ class Message:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable form."""
-        return {"key": self.key, "params": dict(self.params)}
+        return {"key": self.key, "params": json_safe(dict(self.params))}
 
 
 @dataclass(frozen=True)
@@ -295,6 +350,9 @@ class Artefact:
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+
+    def __post_init__(self) -> None:  # the numeric policy holds for artefact tables too
+        object.__setattr__(self, "rows", tuple(tuple(json_safe(list(r))) for r in self.rows))
 
     def to_csv(self) -> str:
         """The file content (see :func:`artefact_csv`)."""

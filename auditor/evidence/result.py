@@ -23,7 +23,7 @@ from typing import Any
 
 from auditor import exitcodes
 from auditor.evidence.model import Finding, Status, artefact_csv
-from auditor.files import write_atomic
+from auditor.files import dump_json, write_files
 
 SCHEMA_VERSION = "1.0"
 
@@ -229,7 +229,7 @@ class AuditResult:
         str
             The text of ``evidence.json`` (UTF-8, no non-finite numbers).
         """
-        return json.dumps(seal(self.evidence, key=signing_key), indent=indent, ensure_ascii=False, allow_nan=False)
+        return dump_json(seal(self.evidence, key=signing_key), indent=indent)
 
     def to_html(self, *, language: str | None = None, signing_key: bytes | None = None) -> str:
         """The HTML report, rendered from the (sealed) evidence alone.
@@ -254,8 +254,9 @@ class AuditResult:
              signing_key: bytes | None = None) -> dict[str, Path]:
         """Write ``evidence.json`` and ``report.html`` into ``directory``.
 
-        Both are rendered in memory first and then written atomically, so a failure leaves no
-        half-written report behind. The artefacts of the findings (e.g. reweighing weights) are
+        Both are rendered in memory first and then written together
+        (:func:`auditor.files.write_files`), so a failure or a killed process leaves the old
+        pair or the new pair, never half of each and no temporary files. The artefacts of the findings (e.g. reweighing weights) are
         written beside them as CSV files, rebuilt from the evidence (each file's SHA-256 is in
         the evidence).
 
@@ -284,11 +285,13 @@ class AuditResult:
             a["name"]: artefact_csv(a["columns"], a["rows"])
             for f in self.evidence.get("findings", []) for a in f.get("artefacts", [])
         }
-        write_atomic(paths["evidence"], evidence + "\n")
-        write_atomic(paths["report"], report)
+        files: dict[Path, str] = {}
         for name, text in artefacts.items():
             paths[name] = folder / Path(name).name
-            write_atomic(paths[name], text)
+            files[paths[name]] = text
+        files[paths["report"]] = report
+        files[paths["evidence"]] = evidence + "\n"  # last: the evidence is what the report is rebuilt from
+        write_files(files)
         return paths
 
     def _repr_html_(self) -> str:

@@ -22,7 +22,7 @@ import numpy as np
 from auditor.checks.base import ALPHA, Check, CheckContext, finding_id, group_dict, verdicts
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
 from auditor.monitoring import measures
-from auditor.monitoring.cusum import cusum, log_ratio_z
+from auditor.monitoring.cusum import allowance, cusum, log_ratio_se
 from auditor.monitoring.reference import BatchTables, FrozenReference, GroupKey
 from auditor.stats.comparisons import rate_ratio, ratio_beyond
 from auditor.stats.intervals import wilson_interval
@@ -207,17 +207,24 @@ def feature_distribution(ctx: CheckContext) -> list[Finding]:
 
 
 def _bin_changes(entry: Mapping[str, Any], ref_share: np.ndarray, batch_share: np.ndarray, limit: int = 3) -> list[dict[str, Any]]:
-    """The bins whose share changed most, named for the message (reference → batch)."""
+    """The bins whose share changed most (reference → batch), described for the message template.
+
+    A bin is ``{"kind": "below", "high": e1}``, ``{"kind": "range", "low": a, "high": b}``,
+    ``{"kind": "above", "low": ek}``, ``{"kind": "category", "category": c}``, ``{"kind": "unseen"}``
+    or ``{"kind": "missing"}``; the template words and formats it.
+    """
     if entry["kind"] == "numeric":
         edges = entry["edges"]
-        names = ([f"≤ {edges[0]:.4g}"] if edges else []) + [f"{a:.4g}–{b:.4g}" for a, b in zip(edges, edges[1:])] + \
-                ([f"> {edges[-1]:.4g}"] if edges else ["all"]) + ["missing"]
+        bins: list[dict[str, Any]] = ([{"kind": "below", "high": edges[0]}] if edges else [{"kind": "all"}])
+        bins += [{"kind": "range", "low": a, "high": b} for a, b in zip(edges, edges[1:])]
+        bins += [{"kind": "above", "low": edges[-1]}] if edges else []
+        bins.append({"kind": "missing"})
     else:
-        names = [*entry["categories"], "unseen", "missing"]
-    k = min(len(names), ref_share.size, batch_share.size)
+        bins = [{"kind": "category", "category": c} for c in entry["categories"]] + [{"kind": "unseen"}, {"kind": "missing"}]
+    k = min(len(bins), ref_share.size, batch_share.size)
     change = np.abs(batch_share[:k] - ref_share[:k])
     order = np.argsort(-change, kind="stable")[:limit]
-    return [{"bin": names[j], "reference_share": float(ref_share[j]), "share": float(batch_share[j])} for j in order if change[j] > 0]
+    return [{**bins[j], "reference_share": float(ref_share[j]), "share": float(batch_share[j])} for j in order if change[j] > 0]
 
 
 # --- group checks ------------------------------------------------------------------------------
@@ -446,7 +453,7 @@ def cumulative(ctx: CheckContext) -> list[Finding]:
     if inputs is None:
         return []
     check = "drift.cumulative"
-    k, h = ctx.threshold("cusum_k"), ctx.threshold("cusum_h")
+    k, h, min_effect = ctx.threshold("cusum_k"), ctx.threshold("cusum_h"), ctx.threshold("cusum_min_log_ratio")
     before = previous_state(inputs.previous["findings"]) if inputs.previous else {}
     current = [f.to_dict() for f in inputs.current]
     findings = []
@@ -463,9 +470,11 @@ def cumulative(ctx: CheckContext) -> list[Finding]:
                     continue
                 group = metric.get("group") or {}
                 upper, lower, runs = before.get((metric_name, subject, _group_key(group)), (0.0, 0.0, 0))
-                z = log_ratio_z(metric.get("value"), metric.get("ci")) if metric.get("status") not in (None, "insufficient_evidence") else None
-                if z is not None:
-                    step = cusum([z], k=k, h=h, start=(upper, lower))
+                judged = metric.get("status") not in (None, "insufficient_evidence")
+                observed = log_ratio_se(metric.get("value"), metric.get("ci")) if judged else None
+                if observed is not None:
+                    log_ratio, se = observed
+                    step = cusum([log_ratio / se], k=[allowance(se, k=k, min_log_ratio=min_effect)], h=h, start=(upper, lower))
                     upper, lower, runs = step.upper, step.lower, runs + 1
                 statistic = max(upper, lower)
                 status = Status.FAIL if statistic > h else Status.PASS if runs >= 2 else Status.INSUFFICIENT_EVIDENCE
@@ -481,7 +490,7 @@ def cumulative(ctx: CheckContext) -> list[Finding]:
             runs = max(m.n or 0 for m in metrics)
             findings.append(Finding(
                 id=finding_id(check, DATASET, metric_name, subject), check=check, status=status, dataset=DATASET,
-                requirements=ctx.requirements, metrics=tuple(metrics), thresholds=("cusum_k", "cusum_h"),
+                requirements=ctx.requirements, metrics=tuple(metrics), thresholds=("cusum_k", "cusum_h", "cusum_min_log_ratio"),
                 message=Message(f"{check}.{status.value}", {"attributes": subject.split("|"), "series": metric_name, "k": k, "h": h,
                                                             "alarms": alarms, "runs": runs, "state": state}),
             ))
@@ -520,7 +529,7 @@ CHECKS = (
     Check("drift.score_distribution", "drift", score_distribution, ("psi_warn", "psi_fail", "min_batch_rows_psi"), ("psi",)),
     Check("drift.error_rates", "drift", error_rates, ("min_rate_ratio", "min_group_size"),
           ("true_positive_rate", "true_positive_rate_ratio", "false_positive_rate", "false_positive_rate_ratio")),
-    Check("drift.cumulative", "drift", cumulative, ("cusum_k", "cusum_h"), ("cusum",)),
+    Check("drift.cumulative", "drift", cumulative, ("cusum_k", "cusum_h", "cusum_min_log_ratio"), ("cusum",)),
     Check("drift.missing_batch", "drift", missing_batch, ("max_batch_gap_factor",), ("batch_gap_days",)),
 )
 """The drift checks, in the order a run reports them."""

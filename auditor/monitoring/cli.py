@@ -116,7 +116,8 @@ def _cmd_history(args: argparse.Namespace) -> int:
             from auditor.files import write_atomic
             from auditor.monitoring.trend import render_trend
 
-            write_atomic(Path(args.out), render_trend(store, language=args.lang, expected_every_days=every))
+            write_atomic(Path(args.out), render_trend(store, language=args.lang, expected_every_days=every,
+                                                      verification=store.verify(), now=args.now))
             print(f"trend:   {args.out}", file=sys.stderr)
     rows = [{**r, "alerts": int(alerts.get(r["seq"], 0))} for r in runs]
     fields = ("seq", "batch_id", "attempt", "kind", "batch_time", "n_rows", "status", "alerts", "exit_code", "reference_sha256")

@@ -7,11 +7,12 @@ Tables (schema version :data:`HISTORY_VERSION`):
 ``runs``
     One row per run: batch id, attempt, kind (``batch``, or ``labels`` for a label back-fill),
     the reference's and batch's SHA-256, the batch time, status, exit code, the run document
-    (JSON: findings, summary, sources), and ``prev_hash`` / ``row_hash``: each row's hash covers
+    (JSON: findings without their metrics, summary, sources), and ``prev_hash`` / ``row_hash``: each row's hash covers
     its fields, its metrics and alerts and the previous row's hash, so editing, inserting or
     deleting any row breaks the chain from there on (``auditor history verify``).
 ``metrics``
-    Every metric of every finding, one row each (what the trend page reads).
+    Every metric of every finding, one row each, in document order (what the trend page reads;
+    :meth:`History.document` puts them back into the findings).
 ``alerts``
     The run's failing or erroring findings.
 
@@ -66,10 +67,10 @@ CREATE TABLE IF NOT EXISTS runs (
   UNIQUE (batch_id, attempt, kind));
 CREATE TABLE IF NOT EXISTS metrics (
   run_seq INTEGER NOT NULL REFERENCES runs (seq), finding_id TEXT NOT NULL, check_id TEXT NOT NULL,
-  name TEXT NOT NULL, grp TEXT, column_name TEXT, value REAL, ci_low REAL, ci_high REAL, n INTEGER,
-  threshold REAL, p_adjusted REAL, status TEXT);
+  name TEXT NOT NULL, grp TEXT, reference TEXT, column_name TEXT, value REAL, ci_low REAL, ci_high REAL, n INTEGER,
+  threshold REAL, p_value REAL, p_adjusted REAL, status TEXT, grp_size INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_seq);
-CREATE INDEX IF NOT EXISTS metrics_by_series ON metrics (check_id, name);
+CREATE INDEX IF NOT EXISTS metrics_by_series ON metrics (check_id, name, grp_size);
 CREATE INDEX IF NOT EXISTS runs_by_time ON runs (reference_sha256, kind, batch_time);
 CREATE TABLE IF NOT EXISTS alerts (
   run_seq INTEGER NOT NULL REFERENCES runs (seq), finding_id TEXT NOT NULL, check_id TEXT NOT NULL,
@@ -107,16 +108,40 @@ def _real(value: Any) -> float | None:
 
 
 def metric_rows(document: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """The ``metrics`` rows of a run document (without ``run_seq``)."""
+    """The ``metrics`` rows of a run document (without ``run_seq``), in document order."""
     rows = []
     for finding in document.get("findings", []):
         for m in finding.get("metrics", []):
             ci = m.get("ci") or (None, None)
             rows.append((finding["id"], finding["check"], m["name"], _canonical(m["group"]) if m.get("group") is not None else None,
+                         _canonical(m["reference"]) if m.get("reference") is not None else None,
                          m.get("column"), _real(m.get("value")), _real(ci[0]), _real(ci[1]),
-                         int(m["n"]) if m.get("n") is not None else None, _real(m.get("threshold")), _real(m.get("p_adjusted")),
-                         m.get("status")))
+                         int(m["n"]) if m.get("n") is not None else None, _real(m.get("threshold")), _real(m.get("p_value")),
+                         _real(m.get("p_adjusted")), m.get("status"), len(m.get("group") or {})))
     return rows
+
+
+def _metric_of(row: Sequence[Any]) -> dict[str, Any]:
+    """A metric in evidence form from its ``metrics`` row (the inverse of :func:`metric_rows`)."""
+    _, _, name, group, reference, column, value, low, high, n, threshold, p_value, p_adjusted, status, _ = row
+    out: dict[str, Any] = {"name": name, "value": value}
+    if group is not None:
+        out["group"] = json.loads(group)
+    if reference is not None:
+        out["reference"] = json.loads(reference)
+    if column is not None:
+        out["column"] = column
+    if low is not None and high is not None:
+        out["ci"] = [low, high]
+    for key, item in (("n", n), ("threshold", threshold), ("p_value", p_value), ("p_adjusted", p_adjusted), ("status", status)):
+        if item is not None:
+            out[key] = item
+    return out
+
+
+def _stored_document(run: Mapping[str, Any]) -> dict[str, Any]:
+    """The run document as stored: the findings' metrics live in the ``metrics`` table only."""
+    return {**run, "findings": [{k: v for k, v in f.items() if k != "metrics"} for f in run.get("findings", [])]}
 
 
 def alert_rows(document: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -131,8 +156,8 @@ def row_hash(fields: Mapping[str, Any], document_text: str, metrics: Sequence[Se
     body = {
         "fields": {k: fields[k] for k in _RUN_FIELDS},
         "document_sha256": _sha(document_text),
-        "metrics_sha256": _sha(_canonical([list(r) for r in metrics])),
-        "alerts_sha256": _sha(_canonical([list(r) for r in alerts])),
+        "metrics_sha256": _sha(repr([tuple(r) for r in metrics])),  # repr: deterministic for text, int, float, None
+        "alerts_sha256": _sha(repr([tuple(r) for r in alerts])),
         "prev_hash": prev_hash,
     }
     return _sha(_canonical(body))
@@ -240,7 +265,7 @@ class History:
         DataError
             When ``(batch_id, attempt, kind)`` is already recorded for another batch or reference.
         """
-        document_text = _canonical(run)
+        document_text = _canonical(_stored_document(run))
         metrics, alerts = metric_rows(run), alert_rows(run)
         with self._transaction():
             existing = self._db.execute(
@@ -265,7 +290,7 @@ class History:
             self._db.execute(f"INSERT INTO runs ({', '.join(_RUN_FIELDS)}, document, prev_hash, row_hash) "
                              f"VALUES ({', '.join('?' * (len(_RUN_FIELDS) + 3))})",
                              (*(fields[k] for k in _RUN_FIELDS), document_text, prev, digest))
-            self._db.executemany("INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._db.executemany(f"INSERT INTO metrics VALUES ({', '.join('?' * 16)})",
                                  [(seq, *r) for r in metrics])
             self._db.executemany("INSERT INTO alerts VALUES (?, ?, ?, ?, ?)", [(seq, *r) for r in alerts])
         return StoredRun(seq, run["run_id"], run["exit_code"], digest, created=True)
@@ -294,7 +319,13 @@ class History:
         row = self._db.execute("SELECT document FROM runs WHERE seq = ?", (seq,)).fetchone()
         if row is None:
             raise DataError(f"has no run {seq}", source=self.path)
-        return json.loads(row[0])
+        document = json.loads(row[0])
+        metrics: dict[str, list[dict[str, Any]]] = {}
+        for m in self._db.execute("SELECT * FROM metrics WHERE run_seq = ? ORDER BY rowid", (seq,)):
+            metrics.setdefault(m[1], []).append(_metric_of(m[1:]))
+        for finding in document["findings"]:
+            finding["metrics"] = metrics.get(finding["id"], [])
+        return document
 
     def latest(self, batch_id: str, kind: str = "batch") -> dict[str, Any] | None:
         """The latest attempt of a batch, as a run row, or ``None``."""
@@ -308,9 +339,13 @@ class History:
         return row[0] if row else None
 
     @_guarded
-    def metrics(self, *, checks: Sequence[str], names: Sequence[str] | None = None,
-                reference_sha256: str | None = None) -> list[dict[str, Any]]:
-        """Metric rows of the latest attempt of every batch (and its latest label back-fill), run order."""
+    def metrics(self, *, checks: Sequence[str], names: Sequence[str] | None = None, reference_sha256: str | None = None,
+                single_attribute: bool | None = None, run_seqs: Sequence[int] | None = None) -> list[dict[str, Any]]:
+        """Metric rows joined with their run, in batch-time order.
+
+        ``single_attribute`` keeps only the findings about one protected attribute (``True``) or
+        only intersections (``False``); ``run_seqs`` keeps only those runs.
+        """
         marks = ", ".join("?" * len(checks))
         query = (f"SELECT m.run_seq, r.batch_id, r.batch_time, r.kind, m.finding_id, m.check_id, m.name, m.grp, m.column_name, "
                  f"m.value, m.ci_low, m.ci_high, m.n, m.threshold, m.p_adjusted, m.status FROM metrics m JOIN runs r ON r.seq = m.run_seq "
@@ -322,8 +357,12 @@ class History:
         if reference_sha256 is not None:
             query += " AND r.reference_sha256 = ?"
             params.append(reference_sha256)
-        query += (" AND r.attempt = (SELECT MAX(attempt) FROM runs x WHERE x.batch_id = r.batch_id AND x.kind = r.kind)"
-                  " ORDER BY r.batch_time, r.seq")
+        if single_attribute is not None:  # features have no group, single attributes a group of one
+            query += " AND m.grp_size <= 1" if single_attribute else " AND m.grp_size > 1"
+        if run_seqs is not None:
+            query += f" AND m.run_seq IN ({', '.join('?' * len(run_seqs))})"
+            params += list(run_seqs)
+        query += " ORDER BY r.batch_time, r.seq"
         keys = ("run_seq", "batch_id", "batch_time", "kind", "finding_id", "check", "name", "group", "column", "value", "ci_low",
                 "ci_high", "n", "threshold", "p_adjusted", "status")
         out = []
@@ -332,6 +371,26 @@ class History:
             item["group"] = json.loads(item["group"]) if item["group"] is not None else None
             out.append(item)
         return out
+
+    @_guarded
+    def series_rows(self, *, checks: Sequence[str], names: Sequence[str], max_group_size: int = 1) -> list[tuple[Any, ...]]:
+        """Raw ``(run_seq, check, name, grp, column, value, ci_low, ci_high, n, status)`` rows for the trend page.
+
+        No join and no decoding, for speed over long histories; ``grp`` is the canonical JSON text.
+        """
+        query = (f"SELECT run_seq, check_id, name, grp, column_name, value, ci_low, ci_high, n, status FROM metrics "
+                 f"WHERE check_id IN ({', '.join('?' * len(checks))}) AND name IN ({', '.join('?' * len(names))}) AND grp_size <= ?")
+        return self._db.execute(query, [*checks, *names, max_group_size]).fetchall()
+
+    @_guarded
+    def failure_counts(self, *, checks: Sequence[str], names: Sequence[str], single_attribute: bool | None = None) -> dict[tuple[str, str, str], int]:
+        """How many runs each (finding, metric, group) failed in; the group as sorted JSON."""
+        query = (f"SELECT finding_id, name, grp, COUNT(*) FROM metrics WHERE status = 'fail' AND check_id IN ({', '.join('?' * len(checks))}) "
+                 f"AND name IN ({', '.join('?' * len(names))})")
+        if single_attribute is not None:
+            query += " AND grp_size <= 1" if single_attribute else " AND grp_size > 1"
+        rows = self._db.execute(query + " GROUP BY finding_id, name, grp", [*checks, *names]).fetchall()
+        return {(f, n, json.dumps(json.loads(g), sort_keys=True) if g else "null"): c for f, n, g, c in rows}
 
     @_guarded
     def previous_batch(self, reference_sha256: str, batch_time: str, exclude_batch_id: str) -> dict[str, Any] | None:
@@ -352,6 +411,11 @@ class History:
     def alert_counts(self) -> dict[int, int]:
         """Number of alerts per run (by ``seq``)."""
         return dict(self._db.execute("SELECT run_seq, COUNT(*) FROM alerts GROUP BY run_seq").fetchall())
+
+    @_guarded
+    def alerts_by_check(self) -> dict[str, int]:
+        """Number of alerts per check id."""
+        return dict(self._db.execute("SELECT check_id, COUNT(*) FROM alerts GROUP BY check_id ORDER BY check_id").fetchall())
 
     # --- integrity -------------------------------------------------------------------------
 
@@ -381,12 +445,6 @@ class History:
             if digest != row["row_hash"]:
                 problems.append(f"run {seq} (batch {row['batch_id']!r}): its content does not match its hash (the row, "
                                 "its document, metrics or alerts were changed)")
-            try:
-                document = json.loads(row["document"])
-                if [tuple(r) for r in metric_rows(document)] != stored_metrics:
-                    problems.append(f"run {seq}: the metrics table does not match the run document")
-            except json.JSONDecodeError:
-                problems.append(f"run {seq}: the run document is not valid JSON")
             prev, expected_seq = row["row_hash"], seq + 1
         for sha, text in self._db.execute("SELECT sha256, document FROM frozen_references"):
             if _sha(text) != sha:

@@ -210,6 +210,8 @@ class _Report:
 
     def metric_value(self, metric: Mapping[str, Any]) -> tuple[str, str]:
         name = metric["name"]
+        if metric.get("value") is None and metric.get("undefined"):  # the numeric policy: say why there is no number
+            return f"{self.t('undefined.label')} ({self.t('undefined.' + metric['undefined'])})", ""
         value = format_metric(name, metric.get("value"), self.lang)
         ci = metric.get("ci")
         interval = format_interval(name, ci, self.lang) if ci else ""
@@ -856,6 +858,7 @@ class _Report:
             "thresholds": self.threshold_table(),
             "appendix": self.appendix(),
             "signatories": self.signatories(),
+            "monitoring": self.ev.get("monitoring"),
         }
 
 

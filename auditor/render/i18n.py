@@ -21,6 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from auditor.citations import cite
+from auditor.files import YAML_LOADER
 from auditor.resources import reports_dir
 
 __all__ = ["LANGUAGES", "WITHHELD", "Translator", "Withheld", "catalogue", "cite", "format_interval", "format_metric",
@@ -47,7 +48,7 @@ def catalogue(language: str) -> dict[str, str]:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
     out: dict[str, str] = {}
     for path in sorted((reports_dir() / "i18n" / language).glob("*.yaml")):
-        texts = _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        texts = _flatten(yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {})  # noqa: S506 - safe loader
         clash = sorted(set(out) & set(texts))
         if clash:
             raise ValueError(f"{path}: keys already defined in another catalogue file: {', '.join(clash[:5])}")

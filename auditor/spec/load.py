@@ -37,7 +37,7 @@ _COLUMN_KEYS = ("target", "prediction", "score", "favourable", "positive", "prot
                 "label_source", "bins")
 LABEL_SOURCES = ("selected_cases", "random_sample", "all_cases", "mixed")
 _SOURCE_KEYS = ("path", "file", "table", "format", "delimiter", "encoding", "header", "names")
-_CHECK_KEYS = ("rulebook", "thresholds", "skip", "reference_groups", "intersections")
+_CHECK_KEYS = ("rulebook", "thresholds", "skip", "reference_groups", "intersections", "max_groups")
 _THRESHOLD_NOTE_KEYS = ("value", "rationale", "declared_by", "date")
 _REPORT_KEYS = ("language", "output", "signatories")
 _SIGNATORY_KEYS = ("name", "role")
@@ -66,15 +66,7 @@ class _Problems:
     def raise_if_any(self) -> None:
         if not self.items:
             return
-        if len(self.items) == 1:
-            key, message = self.items[0]
-            raise SpecError(message, key=key, file=self.file)
-        where = f"{self.file}: " if self.file else ""
-        lines = [f"{where}{len(self.items)} problems in the audit spec:"]
-        lines += [f"  {key}: {message}" for key, message in self.items]
-        error = SpecError("\n".join(lines))
-        error.problems = self.items  # type: ignore[attr-defined]
-        raise error
+        raise SpecError.from_problems(self.items, what="audit spec", file=self.file)
 
 
 def _is_frame(value: Any) -> bool:
@@ -350,6 +342,14 @@ def _intersections(value: Any, protected: tuple[str, ...], problems: _Problems) 
     return tuple(out)
 
 
+def _max_groups(value: Any, problems: _Problems) -> int:
+    """``checks.max_groups``: a whole number of at least 2."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+        problems.add("checks.max_groups", f"must be a whole number of at least 2 (default {ChecksConfig.max_groups}), found {value!r}")
+        return ChecksConfig.max_groups
+    return value
+
+
 def build_spec(
     raw: Mapping[str, Any],
     *,
@@ -431,7 +431,8 @@ def build_spec(
         elif file is None and "setting" in ref_raw:
             reference = Reference(setting=setting)
         else:
-            problems.add("reference.file", "needs a CSV file with columns attribute,category,share")
+            problems.add("reference.file", "needs a CSV file with columns attribute,category,share (in Python also a "
+                                           f"DataFrame with those columns), found {file!r}")
     elif ref_raw is not None:
         problems.add("reference", f"must be a mapping with 'file:', found {ref_raw!r}")
 
@@ -460,6 +461,7 @@ def build_spec(
             skip=skip,
             reference_groups={str(k): canonical_label(v) or "" for k, v in groups_raw.items()},
             intersections=_intersections(checks_raw.get("intersections"), protected, problems),
+            max_groups=_max_groups(checks_raw.get("max_groups", ChecksConfig.max_groups), problems),
         )
 
     report_raw = raw.get("report") or {}

@@ -147,6 +147,9 @@ class ChecksConfig:
     intersections: tuple[tuple[str, ...], ...] | None = None
     """Intersections of protected attributes the group checks also report, e.g.
     ``((sex, age_band),)``; ``None`` = every pair of protected attributes, ``()`` = none."""
+    max_groups: int = 200
+    """A protected attribute (or intersection) with more groups than this is not compared group
+    by group; one finding (``quality.group_count``) asks to group or bucket it first."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,15 @@ Vectorised over groups: one call compares every group of a finding with the refe
 * :func:`ratio_beyond` turns a ratio into the one-sided test the verdict rule needs: the p-value
   of "the true ratio lies beyond ``limit`` (below it, or above ``1 / limit``) on the side of the
   estimate". With one group, ``p < 0.025`` is exactly "the 95 % interval excludes the threshold".
+
+Undefined ratios (the numeric policy, :mod:`auditor.evidence.model`). A ratio whose reference
+rate is 0 has no finite value, and neither has ``0 / 0``; :attr:`RatioEstimate.undefined` names
+the reason per group (``reference_rate_zero``, ``both_rates_zero``, ``no_rows``,
+``reference_no_rows``) and the evidence shows ``null`` with that reason. The verdict still
+follows the evidence: a positive rate against a reference rate of 0 lies beyond any ratio
+threshold, and :func:`ratio_beyond` judges it by the Newcombe difference (the p-value of
+"the difference is not above 0"), so it fails only when the interval of the difference excludes
+0; two rates of 0 show no disparity (not beyond).
 """
 
 from __future__ import annotations
@@ -44,6 +53,11 @@ class RatioEstimate:
         Katz log-method interval (zero-count corrected).
     log_ratio, se_log
         The (corrected) log ratio and its standard error, for tests against a threshold.
+    undefined
+        Per group, why the ratio has no finite value (``None`` where it has one); see the
+        module docstring.
+    counts
+        The counts ``(x1, n1, x2, n2)`` it was computed from, broadcast to one shape.
     """
 
     ratio: FloatArray
@@ -51,6 +65,8 @@ class RatioEstimate:
     high: FloatArray
     log_ratio: FloatArray
     se_log: FloatArray
+    undefined: npt.NDArray[np.object_]
+    counts: tuple[FloatArray, FloatArray, FloatArray, FloatArray]
 
 
 def rate_ratio(
@@ -97,7 +113,19 @@ def rate_ratio(
     finite = np.isfinite(ratio)
     low = np.where(empty, np.nan, np.where(finite, np.minimum(low, ratio), low))
     high = np.where(empty, np.nan, np.where(finite, np.maximum(high, ratio), high))
-    return RatioEstimate(ratio, low, high, np.where(empty, np.nan, log_r), np.where(empty, np.nan, se))
+    undefined = np.select(
+        [b <= 0, d <= 0, both_zero, c == 0],
+        np.array(["no_rows", "reference_no_rows", "both_rates_zero", "reference_rate_zero"], dtype=object),
+        default=None,
+    )
+    return RatioEstimate(ratio, low, high, np.where(empty, np.nan, log_r), np.where(empty, np.nan, se),
+                         np.asarray(undefined, dtype=object), (a, b, c, d))
+
+
+def rate_undefined(n: npt.ArrayLike) -> npt.NDArray[np.object_]:
+    """Why a rate ``x / n`` has no value: ``no_rows`` where ``n`` is 0, else ``None``."""
+    ns = np.asarray(n, dtype=float)
+    return np.where(ns > 0, None, "no_rows").astype(object)
 
 
 def ratio_beyond(estimate: RatioEstimate, limit: float) -> tuple[npt.NDArray[np.bool_], FloatArray, FloatArray]:
@@ -113,10 +141,12 @@ def ratio_beyond(estimate: RatioEstimate, limit: float) -> tuple[npt.NDArray[np.
     Returns
     -------
     (beyond, p_value, threshold)
-        ``beyond`` uses the point estimate (an infinite ratio is beyond; an undefined one is
-        not); ``p_value`` is the upper-tail normal probability of
-        ``(|log R| - |log limit|) / se``, small when the data support a ratio beyond the limit;
-        ``threshold`` is the bound on the estimate's side (``limit`` or ``1 / limit``).
+        ``beyond`` uses the point estimate (a positive rate against a reference rate of 0 is
+        beyond; two rates of 0 are not); ``p_value`` is the upper-tail normal probability of
+        ``(|log R| - |log limit|) / se``, small when the data support a ratio beyond the limit
+        — for a reference rate of 0, the p-value of the Newcombe difference being above 0
+        (:func:`difference_beyond`); ``threshold`` is the bound on the estimate's side
+        (``limit`` or ``1 / limit``).
     """
     ratio = estimate.ratio
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -125,6 +155,10 @@ def ratio_beyond(estimate: RatioEstimate, limit: float) -> tuple[npt.NDArray[np.
     p = np.full(z.shape, np.nan)
     ok = np.isfinite(z) & np.isfinite(estimate.log_ratio)
     p[ok] = [1.0 - NormalDist().cdf(v) for v in z[ok]]
+    zero_reference = estimate.undefined == "reference_rate_zero"
+    if zero_reference.any():
+        a, b, c, d = (np.asarray(v)[zero_reference] for v in estimate.counts)
+        p[zero_reference] = difference_beyond(a, b, c, d, 0.0)[1]
     side = np.where(np.isnan(ratio), estimate.log_ratio, np.log(np.where(ratio > 0, ratio, 1e-300)))
     threshold = np.where(side < 0, limit, 1.0 / limit)
     return np.asarray(beyond, dtype=bool), p, threshold
@@ -217,4 +251,4 @@ def difference_beyond(
     return beyond, p
 
 
-__all__ = ["RatioEstimate", "difference_beyond", "newcombe_difference", "rate_ratio", "ratio_beyond"]
+__all__ = ["RatioEstimate", "difference_beyond", "newcombe_difference", "rate_ratio", "rate_undefined", "ratio_beyond"]

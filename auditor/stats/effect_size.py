@@ -44,21 +44,60 @@ class EffectSize:
     p_beyond: float
 
 
-def _noncentrality_bound(statistic: float, df: int, target: float) -> float:
-    """The λ with ``P(χ²(df, λ) ≤ statistic) = target`` (0 when even λ = 0 is below it)."""
-    from scipy.optimize import brentq
+def noncentrality_bounds(statistic: npt.ArrayLike, df: npt.ArrayLike, target: float) -> npt.NDArray[np.float64]:
+    """Per entry, the λ with ``P(χ²(df, λ) ≤ statistic) = target`` (0 when even λ = 0 is below it).
+
+    Vectorised bisection (the cdf falls as λ grows), so thousands of features cost a few dozen
+    calls of scipy's ``ncx2.cdf``; accurate to about 1e-13 relative to the bracket.
+    """
     from scipy.stats import chi2, ncx2
 
-    if chi2.cdf(statistic, df) <= target:
-        return 0.0
+    x = np.atleast_1d(np.asarray(statistic, dtype=float))
+    k = np.broadcast_to(np.asarray(df, dtype=float), x.shape)
+    out = np.zeros(x.shape)
+    todo = np.flatnonzero(chi2.cdf(x, k) > target)
+    if todo.size == 0:
+        return out
+    x, k = x[todo], k[todo]
+    low, high = np.zeros(x.shape), np.maximum(x, 1.0)
+    for _ in range(200):  # widen until the cdf at the upper end is at or below target
+        above = ncx2.cdf(x, k, high) > target
+        if not above.any():
+            break
+        high = np.where(above, high * 2.0, high)
+    for _ in range(45):
+        mid = (low + high) / 2.0
+        above = ncx2.cdf(x, k, mid) > target
+        low, high = np.where(above, mid, low), np.where(above, high, mid)
+    out[todo] = (low + high) / 2.0
+    return out
 
-    def f(lam: float) -> float:
-        return float(ncx2.cdf(statistic, df, lam)) - target
 
-    upper = max(statistic, 1.0)
-    while f(upper) > 0:
-        upper *= 2.0
-    return float(brentq(f, 0.0, upper, xtol=1e-10 * max(upper, 1.0), maxiter=500))
+def chi_square_effects(
+    statistic: npt.ArrayLike,
+    df: npt.ArrayLike,
+    n: npt.ArrayLike,
+    k_minus_1: npt.ArrayLike = 1,
+    threshold: float | None = None,
+    confidence: float = 0.95,
+) -> list[EffectSize]:
+    """:func:`chi_square_effect` for many statistics at once (e.g. every feature of a wide table)."""
+    x, k, m, k1 = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, dtype=float)) for v in (statistic, df, n, k_minus_1)))
+    ok = (m > 0) & (k > 0) & np.isfinite(x)
+    scale = np.where(ok, m * k1, 1.0)
+    alpha = 1.0 - confidence
+    xs, ks = np.where(ok, x, 0.0), np.where(ok, k, 1.0)
+    value = np.sqrt(np.maximum(xs - ks, 0.0) / scale)
+    low = np.sqrt(noncentrality_bounds(xs, ks, 1.0 - alpha / 2) / scale)
+    high = np.sqrt(noncentrality_bounds(xs, ks, alpha / 2) / scale)
+    p = np.full(x.shape, math.nan)
+    if threshold is not None:
+        from scipy.stats import chi2, ncx2
+
+        lam0 = scale * threshold * threshold
+        p = np.where(lam0 > 0, ncx2.sf(xs, ks, np.maximum(lam0, 1e-300)), chi2.sf(xs, ks))
+    return [EffectSize(float(value[i]), float(min(low[i], value[i])), float(max(high[i], value[i])), float(p[i]))
+            if ok[i] else EffectSize(math.nan, math.nan, math.nan, math.nan) for i in range(x.size)]
 
 
 def chi_square_effect(
@@ -96,20 +135,7 @@ def chi_square_effect(
     >>> round(e.value, 4), round(e.low, 3) < e.value < round(e.high, 3), e.p_beyond < 0.025
     (0.2214, True, True)
     """
-    if not (n > 0 and df > 0 and math.isfinite(statistic)):
-        return EffectSize(math.nan, math.nan, math.nan, math.nan)
-    scale = n * k_minus_1
-    alpha = 1.0 - confidence
-    value = math.sqrt(max(statistic - df, 0.0) / scale)
-    low = math.sqrt(_noncentrality_bound(statistic, df, 1.0 - alpha / 2) / scale)
-    high = math.sqrt(_noncentrality_bound(statistic, df, alpha / 2) / scale)
-    p = math.nan
-    if threshold is not None:
-        from scipy.stats import chi2, ncx2
-
-        lam0 = scale * threshold * threshold
-        p = float(ncx2.sf(statistic, df, lam0)) if lam0 > 0 else float(chi2.sf(statistic, df))
-    return EffectSize(value, min(low, value), max(high, value), p)
+    return chi_square_effects(statistic, df, n, k_minus_1, threshold, confidence)[0]
 
 
 def pearson_chi_square(table: npt.ArrayLike) -> tuple[float, int, int]:
@@ -131,4 +157,4 @@ def pearson_chi_square(table: npt.ArrayLike) -> tuple[float, int, int]:
     return statistic, (t.shape[0] - 1) * (t.shape[1] - 1), min(t.shape) - 1
 
 
-__all__ = ["EffectSize", "chi_square_effect", "pearson_chi_square"]
+__all__ = ["EffectSize", "chi_square_effect", "chi_square_effects", "noncentrality_bounds", "pearson_chi_square"]

@@ -21,8 +21,11 @@ GX is imported only when a suite is given; the import alone takes seconds.
 from __future__ import annotations
 
 import copy
+import difflib
 import json
+import logging
 import os
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -44,7 +47,9 @@ _DATA_VALUED = ("_min_", "_max_", "quantile", "most_common", "distinct_values", 
 def _gx() -> Any:
     os.environ["GX_ANALYTICS_ENABLED"] = "false"  # before the first import: GX reads it at import/context time
     try:
-        import great_expectations as gx
+        with warnings.catch_warnings():  # GX imports pyspark, which warns about pandas 3 on stderr
+            warnings.simplefilter("ignore")
+            import great_expectations as gx
     except ImportError:
         raise EngineError("quality.great_expectations needs Great Expectations 1.x: pip install great_expectations") from None
     return gx
@@ -85,16 +90,46 @@ def load_suite(source: Any, *, file: Path | None = None) -> dict[str, Any]:
                         "reads GX 1.x suites ('name', expectations with 'type'): re-save it with GX 1.x", key=_KEY, file=file)
     content = {k: v for k, v in content.items() if k in ("name", "expectations", "meta", "notes")}
     content.setdefault("name", "suite")
+    where = f"{source}: " if isinstance(source, str | Path) else ""
+    _check_entries(content.get("expectations"), where, file)
+    gx_logger = logging.getLogger("great_expectations")
+    level = gx_logger.level
+    gx_logger.setLevel(logging.CRITICAL + 1)  # GX logs a full traceback for an entry it cannot build
     try:
         built = gx.ExpectationSuite(**copy.deepcopy(content))
     except Exception as exc:  # GX raises its own types for unknown expectations and bad kwargs
-        raise SpecError(f"is not a valid GX 1.x suite ({type(exc).__name__}: {exc})", key=_KEY, file=file) from None
+        raise SpecError(f"{where}is not a valid GX 1.x suite ({type(exc).__name__}: {' '.join(str(exc).split())})",
+                        key=_KEY, file=file) from None
+    finally:
+        gx_logger.setLevel(level)
     if len(built.expectations) != len(content.get("expectations") or []):  # GX logs and drops what it cannot build
         known = {e.expectation_type for e in built.expectations}
         dropped = [str(e.get("type")) for e in content["expectations"] if e.get("type") not in known]
-        raise SpecError(f"is not a valid GX 1.x suite: GX cannot build {', '.join(dropped) or 'some expectations'} "
-                        "(unknown expectation type or invalid kwargs)", key=_KEY, file=file)
+        raise SpecError(f"{where}is not a valid GX 1.x suite: GX cannot build {', '.join(dropped) or 'some expectations'} "
+                        "(invalid kwargs)", key=_KEY, file=file)
     return content
+
+
+def _check_entries(expectations: Any, where: str, file: Path | None) -> None:
+    """Each entry is ``{"type": <an expectation GX knows>, "kwargs": {...}}``; else name the entry."""
+    from great_expectations.expectations.registry import list_registered_expectation_implementations
+
+    if not isinstance(expectations, list):
+        raise SpecError(f"{where}'expectations' must be a list of {{type, kwargs}} objects, found {type(expectations).__name__}",
+                        key=_KEY, file=file)
+    known = sorted(list_registered_expectation_implementations())
+    for i, entry in enumerate(expectations):
+        kind = entry.get("type") if isinstance(entry, Mapping) else None
+        if not isinstance(kind, str):
+            raise SpecError(f"{where}expectations[{i}] must be an object with 'type' and 'kwargs', found {entry!r}",
+                            key=_KEY, file=file)
+        if kind not in known:
+            hint = difflib.get_close_matches(kind, known, n=1)
+            did = f"; did you mean {hint[0]!r}?" if hint else "; see the GX 1.x expectation gallery for the names"
+            raise SpecError(f"{where}expectations[{i}]: unknown expectation type {kind!r}{did}", key=_KEY, file=file)
+        if not isinstance(entry.get("kwargs", {}), Mapping):
+            raise SpecError(f"{where}expectations[{i}] ({kind}): 'kwargs' must be an object, found {entry.get('kwargs')!r}",
+                            key=_KEY, file=file)
 
 
 def _context(gx: Any) -> Any:

@@ -19,7 +19,9 @@ pandera is imported only when a schema is given (``pip install 'pandera[pandas]'
 
 from __future__ import annotations
 
+import difflib
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,9 @@ _KEY = "quality.pandera"
 
 def _pandera() -> Any:
     try:
-        import pandera.pandas as pa
+        with warnings.catch_warnings():  # pandera imports pyspark, which warns about pandas 3 on stderr
+            warnings.simplefilter("ignore")
+            import pandera.pandas as pa
     except ImportError:
         raise EngineError("quality.pandera needs pandera: pip install 'pandera[pandas]'") from None
     return pa
@@ -72,11 +76,43 @@ def load_schema(source: Any, *, file: Path | None = None) -> Any:
         raise SpecError(f"cannot read the pandera schema {path}: {exc}", key=_KEY, file=file) from None
     from pandera.io.pandas_io import deserialize_schema
 
+    _check_entries(pa, mapping, path, file)
     try:
         return deserialize_schema(mapping)
     except Exception as exc:  # pandera raises several types for a malformed schema
         raise SpecError(f"{path} is not a pandera DataFrameSchema serialisation ({type(exc).__name__}: {exc}); "
                         "write it with schema.to_yaml() or schema.to_json()", key=_KEY, file=file) from None
+
+
+def _check_entries(pa: Any, mapping: Any, path: Path, file: Path | None) -> None:
+    """Name the first entry of a serialised schema pandera would reject: its columns, dtypes and checks."""
+    from pandera.engines.pandas_engine import Engine
+
+    if not isinstance(mapping, dict) or not isinstance(mapping.get("columns", {}), dict):
+        raise SpecError(f"{path}: is not a pandera DataFrameSchema serialisation (expected a mapping with 'columns:'); "
+                        "write it with schema.to_yaml() or schema.to_json()", key=_KEY, file=file)
+    known = sorted(n for n in dir(pa.Check) if not n.startswith("_") and callable(getattr(pa.Check, n, None)))
+    for name, column in (mapping.get("columns") or {}).items():
+        where = f"{path}: columns.{name}"
+        if column is None:
+            continue
+        if not isinstance(column, dict):
+            raise SpecError(f"{where}: must be a mapping (dtype:, nullable:, checks:), found {column!r}", key=_KEY, file=file)
+        dtype = column.get("dtype")
+        if dtype is not None:
+            try:
+                Engine.dtype(dtype)
+            except Exception:  # pandera raises TypeError or its own errors for an unknown dtype
+                raise SpecError(f"{where}.dtype: unknown data type {dtype!r}; use e.g. int64, float64, str, bool or "
+                                "datetime64[ns]", key=_KEY, file=file) from None
+        checks = column.get("checks") or {}
+        if not isinstance(checks, dict):
+            raise SpecError(f"{where}.checks: must map check names to their arguments, found {checks!r}", key=_KEY, file=file)
+        for check in checks:
+            if check not in known:
+                hint = difflib.get_close_matches(str(check), known, n=1)
+                did = f"; did you mean {hint[0]!r}?" if hint else ""
+                raise SpecError(f"{where}.checks.{check}: unknown pandera check{did}", key=_KEY, file=file)
 
 
 def _positions(index: pd.Series) -> list[int]:

@@ -80,11 +80,8 @@ def quality_plans(spec: AuditSpec, frames: Mapping[str, pd.DataFrame | Sequence[
     everywhere = set().union(*present.values()) if present else set()
     problems = [(key, f"column {column!r} is in none of the datasets ({', '.join(frames)})")
                 for column, key in quality.columns.items() if column not in everywhere]
-    if len(problems) == 1:
-        raise SpecError(problems[0][1], key=problems[0][0], file=spec.source_file)
     if problems:
-        lines = [f"{len(problems)} problems with the columns named under quality:"] + [f"  {k}: {m}" for k, m in problems]
-        raise SpecError("\n".join(lines), file=spec.source_file)
+        raise SpecError.from_problems(problems, what="columns named under quality", file=spec.source_file)
     schema = None
     if quality.pandera is not None:
         from auditor.validation.pandera import load_schema

@@ -38,7 +38,7 @@ def _page(history: Path, tmp_path: Path, language: str) -> Path:
     from auditor.monitoring.trend import render_trend
 
     with History(history) as store:
-        html = render_trend(store, language=language, now=datetime(2026, 3, 1, tzinfo=UTC))
+        html = render_trend(store, language=language, now=datetime(2026, 3, 1, tzinfo=UTC), verification=store.verify())
     path = tmp_path / f"trend.{language}.html"
     path.write_text(html, encoding="utf-8")
     return path
@@ -72,3 +72,24 @@ def test_trend_page_marks_the_alerts(history: Path, tmp_path: Path) -> None:
     html = _page(history, tmp_path, "en").read_text(encoding="utf-8")
     assert 'class="mk-fail"' in html and "band-fail" in html
     assert "hash chain is intact over 8 runs" in html
+
+
+def test_audit_report_with_its_monitoring_section_is_accessible(browser: Any, axe_source: str, history: Path, tmp_path: Path) -> None:
+    import auditor
+    from auditor.render import render_html
+
+    folder = history.parent
+    spec = synth.spec(folder, synth.frame(8_000, seed=1))
+    spec["monitoring"]["history"] = str(history)
+    evidence = auditor.audit(spec).to_dict()
+    assert evidence["monitoring"]["runs"] == 8
+    path = tmp_path / "report.html"
+    path.write_text(render_html(evidence, language="nl", strict=True), encoding="utf-8")
+    page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    page.goto(path.as_uri(), wait_until="load")
+    assert page.locator("#monitoring").is_visible()
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+                           AXE_TAGS)
+    assert [v["id"] for v in result["violations"]] == []
+    page.context.close()

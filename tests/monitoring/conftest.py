@@ -36,8 +36,3 @@ def run_batch(frozen: dict[str, Any], tmp_path: Path) -> Callable[..., MonitorRe
         return monitor(frozen["spec"], batches=[path], reference=frozen["reference"], **options)
 
     return run
-
-
-def statuses(result: MonitorResult, check: str) -> dict[str, str]:
-    """Finding id → status for one check."""
-    return {f["id"].split("/", 2)[-1]: f["status"] for f in result.findings if f["check"] == check}

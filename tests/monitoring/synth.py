@@ -62,3 +62,8 @@ def write(frame_: pd.DataFrame, path: Path) -> Path:
     """Write a batch as Parquet and return its path."""
     frame_.to_parquet(path)
     return path
+
+
+def statuses(result: Any, check: str) -> dict[str, str]:
+    """Finding id → status for one check."""
+    return {f["id"].split("/", 2)[-1]: f["status"] for f in result.findings if f["check"] == check}

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import synth
-from conftest import statuses
+from synth import statuses
 
 from auditor.errors import DataError
 from auditor.monitoring.history import History
