@@ -178,7 +178,9 @@ def _read_csv(source: DataSource, path: Path) -> tuple[pd.DataFrame, dict[str, A
     if source.names is not None:
         options = {"header": 0 if source.header else None, "names": list(source.names)}
     try:
-        frame = pd.read_csv(path, sep=delimiter, encoding=encoding, low_memory=False, **options)
+        # round_trip: decimal text to the correctly rounded double, as DuckDB, Spark and Python's
+        # float() read it, so every engine and pandas version gets the same numbers from a CSV.
+        frame = pd.read_csv(path, sep=delimiter, encoding=encoding, low_memory=False, float_precision="round_trip", **options)
     except UnicodeDecodeError as exc:
         raise DataError(
             f"cannot be decoded as {encoding} ({exc.reason} at byte {exc.start}); "
