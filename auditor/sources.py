@@ -23,6 +23,10 @@ from auditor.errors import DataError
 from auditor.spec.model import DataSource
 
 _SNIFF_BYTES = 64 * 1024
+# Decimal text to the correctly rounded double, as DuckDB, Spark and Python's float() read it, so
+# every engine gets the same numbers from a CSV: pandas 3 does this by default (and deprecates the
+# option); pandas 2.2's default converter can differ in the last bits.
+_EXACT_FLOATS: dict[str, str] = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
 _DELIMITERS = ",;\t|"
 
 
@@ -178,9 +182,7 @@ def _read_csv(source: DataSource, path: Path) -> tuple[pd.DataFrame, dict[str, A
     if source.names is not None:
         options = {"header": 0 if source.header else None, "names": list(source.names)}
     try:
-        # round_trip: decimal text to the correctly rounded double, as DuckDB, Spark and Python's
-        # float() read it, so every engine and pandas version gets the same numbers from a CSV.
-        frame = pd.read_csv(path, sep=delimiter, encoding=encoding, low_memory=False, float_precision="round_trip", **options)
+        frame = pd.read_csv(path, sep=delimiter, encoding=encoding, low_memory=False, **_EXACT_FLOATS, **options)
     except UnicodeDecodeError as exc:
         raise DataError(
             f"cannot be decoded as {encoding} ({exc.reason} at byte {exc.start}); "
