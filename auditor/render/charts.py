@@ -178,15 +178,21 @@ def series_for(
         elif m.get("column"):
             buckets.setdefault((m["name"], None, "column"), []).append(i)
     out = []
+    by_names: dict[tuple[str, ...], dict[tuple[Any, ...], list[int]]] = {}  # a wide table has thousands of buckets
+    references_of: dict[tuple[tuple[str, ...], str], list[Any]] = {}
     for (name, column, by), positions in buckets.items():
         if len(positions) < 2:
             continue
         names = _companion_names(name)
-        companions: dict[tuple[Any, ...], list[int]] = {}
-        for i, m in enumerate(metrics):
-            if m.get("name") in names:
-                companions.setdefault(metric_key(m), []).append(i)
-        references = [metrics[i].get("reference") for ids in companions.values() for i in ids]
+        if names not in by_names:
+            by_names[names] = {}
+            for i, m in enumerate(metrics):
+                if m.get("name") in names:
+                    by_names[names].setdefault(metric_key(m), []).append(i)
+        companions = by_names[names]
+        if (names, "references") not in references_of:
+            references_of[(names, "references")] = [metrics[i].get("reference") for ids in companions.values() for i in ids]
+        references = references_of[(names, "references")]
         used = set(positions)
         rows = []
         attributes: list[str] = []
