@@ -16,7 +16,7 @@ data (else the first dataset), for each protected attribute and each feature
 2. **Prediction on a sample.** On the profile's bounded, seeded, stratified row sample
    (:mod:`auditor.engines.sample`; its size and seed are in the message), a scikit-learn model
    predicts the attribute from each notable feature (Cramér's V at least half the threshold, at
-   most :data:`MAX_MODEL_FEATURES`, plus features too varied for counts, e.g. postcodes; one-hot
+   most :data:`MAX_MODEL_FEATURES`, plus at most as many features too varied for counts, e.g. postcodes; one-hot
    logistic regression on the feature's deciles or categories, class-balanced), and the same
    model on all features together (at most :data:`MAX_JOINT_FEATURES`, the most associated first;
    additive in the features' categories: it shows what the
@@ -24,7 +24,8 @@ data (else the first dataset), for each protected attribute and each feature
    **balanced accuracy** is reported with a normal interval (per-class recalls are
    proportions) next to chance (1 / number of classes). Classes with fewer rows than folds in
    the sample are left out. The model results corroborate and name; the verdict rests on the
-   association from the full data.
+   association from the full data. Every feature is screened by its association; the message
+   records how many (``n_screened``) and how many went into the per-feature and joint models.
 
 ``bias.direct_distinction`` (Algoritmekader dat-02; direct distinction): the model's input
 features are compared with the protected attributes and with a list of column names that denote
@@ -45,7 +46,9 @@ than ``max_score_residual_effect`` standard deviations of the score (normal inte
 difference of two means; Holm across groups) is scored differently at equal feature values:
 evidence that the model uses the attribute itself or a proxy that is not among the audited
 features (Algoritmekader dat-02). It is evidence, not proof: a non-additive score (interactions) the regression cannot learn leaves
-residuals too, so the finding asks for the model's inputs to be checked.
+residuals too, so the finding asks for the model's inputs to be checked. With more than
+:data:`MAX_RESIDUAL_FEATURES` features, the regression takes those that explain most of the score
+on the sample (``screening: anova``, ``n_model_features`` in the message).
 Group means are unweighted over the (stratified) sample.
 """
 
