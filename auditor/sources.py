@@ -115,7 +115,43 @@ def _detect_delimiter(text: str) -> str:
         return best if counts[best] > 0 else ","
 
 
-def _read_csv(source: DataSource, path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+@dataclass(frozen=True)
+class CsvLayout:
+    """How a CSV file is laid out, detected from its first bytes (:func:`sniff_csv`).
+
+    Attributes
+    ----------
+    encoding, delimiter
+        As given under the data entry, or detected.
+    header
+        The column names of the first line (or ``names:`` from the spec), duplicates kept.
+    text
+        The first bytes of the file, decoded (for the messages about a file read as one column).
+    """
+
+    encoding: str
+    delimiter: str
+    header: list[str]
+    text: str
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """``encoding``, ``delimiter`` and, when a name repeats, ``duplicated_columns`` (for the evidence)."""
+        out: dict[str, Any] = {"encoding": self.encoding, "delimiter": self.delimiter}
+        duplicated = sorted({name for name in self.header if self.header.count(name) > 1})
+        if duplicated:
+            out["duplicated_columns"] = duplicated
+        return out
+
+
+def sniff_csv(source: DataSource, path: Path) -> CsvLayout:
+    """Detect a CSV file's encoding, delimiter and header, the same way for every engine.
+
+    Raises
+    ------
+    DataError
+        For an empty file, an unknown encoding, or ``names:`` that do not match the first line.
+    """
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
     if not head.strip():
@@ -132,7 +168,12 @@ def _read_csv(source: DataSource, path: Path) -> tuple[pd.DataFrame, dict[str, A
             raise DataError(f"the first line has {len(header)} fields but 'names:' lists {len(source.names)} columns; "
                             "give one name per column, in file order", source=path)
         header = list(source.names)
-    duplicated = sorted({name for name in header if header.count(name) > 1})
+    return CsvLayout(encoding=encoding, delimiter=delimiter, header=header, text=text)
+
+
+def _read_csv(source: DataSource, path: Path) -> tuple[pd.DataFrame, dict[str, Any]]:
+    layout = sniff_csv(source, path)
+    encoding, delimiter, text = layout.encoding, layout.delimiter, layout.text
     options: dict[str, Any] = {}
     if source.names is not None:
         options = {"header": 0 if source.header else None, "names": list(source.names)}
@@ -159,10 +200,7 @@ def _read_csv(source: DataSource, path: Path) -> tuple[pd.DataFrame, dict[str, A
                         "UTF-16 encoded; set 'encoding: utf-16' (or utf-16-le / utf-16-be) under this data entry", source=path)
     if frame.shape[1] == 1 and source.names is None:
         _one_column(str(frame.columns[0]), text, delimiter, encoding, path)
-    details = {"encoding": encoding, "delimiter": delimiter}
-    if duplicated:
-        details["duplicated_columns"] = duplicated
-    return frame, details
+    return frame, layout.details
 
 
 def _one_column(name: str, text: str, delimiter: str, encoding: str, path: Path) -> None:

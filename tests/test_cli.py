@@ -104,6 +104,7 @@ def test_explain_prints_the_documentation() -> None:
     assert bad.returncode == 2 and "did you mean 'bias.selection_rate'" in bad.stderr
 
 
+@pytest.mark.slow
 def test_init_scaffolds_a_spec_that_audits(tmp_path: Path) -> None:
     shutil.copy(ROOT / "sample_data" / "benefits" / "train.parquet", tmp_path / "train.parquet")
     proc = run("init", "audit.yaml", "--data", "train.parquet", cwd=tmp_path)

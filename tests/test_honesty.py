@@ -225,6 +225,7 @@ def test_required_checks_without_an_implementation_follow_the_registry() -> None
         "check": "fairness.demo", "reason": "not_in_rulebook", "required_as": "fairness.*"}
 
 
+@pytest.mark.slow
 def test_intersection_coverage_is_not_judged_against_a_share_threshold() -> None:
     result = auditor.audit(SAMPLE / "audit.yaml", now=NOW)
     finding = next(f for f in result.findings if f.check == "representativeness.intersectional_coverage")

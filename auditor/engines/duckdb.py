@@ -133,31 +133,10 @@ def sniff_csv(source: DataSource, path: Path) -> tuple[list[str], dict[str, Any]
     DataError
         For an empty file, or ``names:`` that do not match the first line.
     """
-    import csv
-    import io
+    from auditor.sources import sniff_csv as sniff
 
-    from auditor.sources import _SNIFF_BYTES, _detect_delimiter, _detect_encoding
-
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    if not head.strip():
-        raise DataError("the file is empty; expected a header row and data rows", source=path)
-    encoding = source.encoding or _detect_encoding(head)
-    try:
-        text = head.decode(encoding, errors="replace")
-    except LookupError:
-        raise DataError(f"unknown encoding {encoding!r}; use e.g. utf-8, latin-1 or cp1252", source=path) from None
-    delimiter = source.delimiter or _detect_delimiter(text)
-    header = next(csv.reader(io.StringIO(text.splitlines()[0] if text else ""), delimiter=delimiter), [])
-    if source.names is not None:
-        if len(header) != len(source.names):
-            raise DataError(f"the first line has {len(header)} fields but 'names:' lists {len(source.names)} columns; "
-                            "give one name per column, in file order", source=path)
-        header = list(source.names)
-    details: dict[str, Any] = {"encoding": encoding, "delimiter": delimiter}
-    duplicated = sorted({name for name in header if header.count(name) > 1})
-    if duplicated:
-        details["duplicated_columns"] = duplicated
+    layout = sniff(source, path)
+    header, details = layout.header, layout.details
     return _mangled(header), details
 
 

@@ -56,7 +56,7 @@ def test_report_loads_offline_without_errors(browser: Any, tmp_path: Path, case:
     context.close()
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.slow) if c == "sample" else c for c in sorted(CASES)])
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_axe_finds_no_accessibility_violation(browser: Any, axe_source: str, tmp_path: Path, case: str, language: str) -> None:
     page, context, _ = _open(browser, _report(tmp_path, case, language))

@@ -74,6 +74,7 @@ def test_trend_page_marks_the_alerts(history: Path, tmp_path: Path) -> None:
     assert "hash chain is intact over 8 runs" in html
 
 
+@pytest.mark.slow
 def test_audit_report_with_its_monitoring_section_is_accessible(browser: Any, axe_source: str, history: Path, tmp_path: Path) -> None:
     import auditor
     from auditor.render import render_html

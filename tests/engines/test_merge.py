@@ -31,7 +31,7 @@ def chunked(cuts: int):
     return profiler
 
 
-@pytest.mark.parametrize("cuts", [2, 7])
+@pytest.mark.parametrize("cuts", [2, pytest.param(7, marks=pytest.mark.slow)])
 def test_every_finding_is_the_same_on_merged_chunks(whole: tuple[object, list[dict]], cuts: int) -> None:
     spec, expected = whole
     _, merged = sample_case(chunked(cuts))

@@ -70,6 +70,7 @@ def _datasets(frame: pd.DataFrame, layout: str) -> dict[str, pd.DataFrame]:
     return {layout if layout != "split" else "training": frame}
 
 
+@pytest.mark.slow
 @given(case=cases(), layout=st.sampled_from(("training", "test", "split")), language=st.sampled_from(("en", "nl")))
 def test_audit_in_process_never_crashes(case: Case, layout: str, language: str) -> None:
     frame, columns = materialise(case)
@@ -97,6 +98,7 @@ def _write(frame: pd.DataFrame, folder: Path, fmt: str) -> str | None:
     return "data.parquet"
 
 
+@pytest.mark.slow
 @settings(max_examples=max(10, settings.default.max_examples // 4))  # each example writes and reads files
 @given(case=cases(max_rows=1500), fmt=st.sampled_from(("csv", "parquet")), strict=st.booleans())
 def test_cli_on_files_never_crashes(case: Case, fmt: str, strict: bool) -> None:

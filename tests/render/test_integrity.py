@@ -108,6 +108,7 @@ def test_signing_with_a_key_the_user_holds(tmp_path: Path, capsys: pytest.Captur
     assert verify_evidence(forged, key=("9f" * 32).encode()).signature == "invalid"
 
 
+@pytest.mark.slow
 def test_cli_audit_signs_with_a_key_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     key_file = tmp_path / "k"
     key_file.write_text("short", encoding="utf-8")
