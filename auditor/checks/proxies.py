@@ -16,7 +16,7 @@ data (else the first dataset), for each protected attribute and each feature
 2. **Prediction on a sample.** On the profile's bounded, seeded, stratified row sample
    (:mod:`auditor.engines.sample`; its size and seed are in the message), a scikit-learn model
    predicts the attribute from each notable feature (Cramér's V at least half the threshold, at
-   most :data:`MAX_MODEL_FEATURES`, plus features too varied for counts, e.g. postcodes; one-hot
+   most :data:`MAX_MODEL_FEATURES`, plus at most as many features too varied for counts, e.g. postcodes; one-hot
    logistic regression on the feature's deciles or categories, class-balanced), and the same
    model on all features together (at most :data:`MAX_JOINT_FEATURES`, the most associated first;
    additive in the features' categories: it shows what the
@@ -24,7 +24,8 @@ data (else the first dataset), for each protected attribute and each feature
    **balanced accuracy** is reported with a normal interval (per-class recalls are
    proportions) next to chance (1 / number of classes). Classes with fewer rows than folds in
    the sample are left out. The model results corroborate and name; the verdict rests on the
-   association from the full data.
+   association from the full data. Every feature is screened by its association; the message
+   records how many (``n_screened``) and how many went into the per-feature and joint models.
 
 ``bias.direct_distinction`` (Algoritmekader dat-02; direct distinction): the model's input
 features are compared with the protected attributes and with a list of column names that denote
@@ -45,7 +46,9 @@ than ``max_score_residual_effect`` standard deviations of the score (normal inte
 difference of two means; Holm across groups) is scored differently at equal feature values:
 evidence that the model uses the attribute itself or a proxy that is not among the audited
 features (Algoritmekader dat-02). It is evidence, not proof: a non-additive score (interactions) the regression cannot learn leaves
-residuals too, so the finding asks for the model's inputs to be checked.
+residuals too, so the finding asks for the model's inputs to be checked. With more than
+:data:`MAX_RESIDUAL_FEATURES` features, the regression takes those that explain most of the score
+on the sample (``screening: anova``, ``n_model_features`` in the message).
 Group means are unweighted over the (stratified) sample.
 """
 
@@ -75,9 +78,15 @@ MODEL_ROWS = 8_000
 """The models fit on at most this many rows of the sample (seeded), so their cost stays fixed
 whatever the data's size: with 8,000 rows a balanced accuracy's interval is about ±0.02."""
 MAX_MODEL_FEATURES = 10
+"""Per-feature models: the most associated features with Cramér's V at least half the threshold, and
+the features too varied for counts (in data order), each at most this many."""
 MAX_JOINT_FEATURES = 50
 """The joint model takes the notable features and then the most strongly associated others, up to
 this many in all, so a table of thousands of columns costs no more than one of fifty."""
+MAX_RESIDUAL_FEATURES = 50
+"""The score model of ``bias.direct_distinction`` takes at most this many features: with more, those
+that explain most of the score on the sample (one-way ANOVA of the score over the feature's deciles
+or categories, smallest p-value first) — the message records how many were screened and kept."""
 N_BINS = 10
 MODEL_SEED = 0
 
@@ -141,9 +150,11 @@ def _association(profile: Profile, feature: str, attribute: str) -> tuple[float,
     table = table[table[attribute].notna()]
     if table.empty:
         return None
-    values = quantile_bins(table, N_BINS) if features.kinds.get(feature) == "numeric" else table[VALUE]
-    values = values.map(lambda v: "\x00missing" if v is None else str(v))
-    rows, _ = pd.factorize(values.to_numpy(dtype=object))
+    if features.kinds.get(feature) == "numeric":
+        rows, _ = pd.factorize(quantile_bins(table, N_BINS))
+    else:  # text form, missing a value of its own (the counts may mix 1 and "1" after a merge)
+        values = table[VALUE].to_numpy(dtype=object)
+        rows, _ = pd.factorize(np.where(pd.notna(values), values, "\x00missing").astype(str))
     cols, _ = pd.factorize(table[attribute].to_numpy(dtype=object))
     width = int(cols.max()) + 1
     crosstab = np.bincount(rows * width + cols, weights=table[COUNT].to_numpy(dtype=float),
@@ -223,13 +234,13 @@ def _fit_models(sample: RowSample, attribute: str, features: list[str], joint_on
     for feature, x in ((f, designs[f]) for f in features if f in designs):
         model = make_pipeline(OneHotEncoder(handle_unknown="ignore", min_frequency=5),
                               LogisticRegression(class_weight="balanced", max_iter=1000))
-        predicted = cross_val_predict(model, x.to_frame(), y, cv=cv)
+        predicted = cross_val_predict(model, x.to_numpy().reshape(-1, 1), y, cv=cv)
         per_feature[feature] = _balanced_accuracy(y, predicted)[:3]
     joint = None
     if designs:
         model = make_pipeline(OneHotEncoder(handle_unknown="ignore", min_frequency=5),
                               LogisticRegression(class_weight="balanced", max_iter=1000))
-        predicted = cross_val_predict(model, pd.DataFrame(designs), y, cv=cv)
+        predicted = cross_val_predict(model, np.column_stack(list(designs.values())), y, cv=cv)
         joint = _balanced_accuracy(y, predicted)[:3]
     return per_feature, joint, n_classes, len(y)
 
@@ -264,7 +275,8 @@ def proxy_features(ctx: CheckContext) -> list[Finding]:
         beyond = np.array([e.value > limit for e in effects], dtype=bool)
         enough = np.array([m[4] >= min_n for m in measured], dtype=bool)
         statuses, adjusted = verdicts(beyond, np.array([e.p_beyond for e in effects]), enough)
-        notable = [m[0] for m in measured if m[1].value >= limit / 2][:MAX_MODEL_FEATURES] + unmeasured
+        notable = ([m[0] for m in measured if m[1].value >= limit / 2][:MAX_MODEL_FEATURES]
+                   + unmeasured[:MAX_MODEL_FEATURES])
         others = [m[0] for m in measured if m[0] not in notable][:max(MAX_JOINT_FEATURES - len(notable), 0)]
         models: dict[str, tuple[float, float, float]] = {}
         joint: tuple[float, float, float] | None = None
@@ -294,6 +306,8 @@ def proxy_features(ctx: CheckContext) -> list[Finding]:
                 "dataset": profile.dataset, "attribute": attribute, "threshold": limit, "flagged": flagged,
                 "strongest": [{"feature": m[0], "cramers_v": m[1].value} for m in measured[:3]],
                 "unmeasured": unmeasured, "n_features": len(features),
+                "n_screened": len(measured), "n_model_features": len(models),
+                "n_joint_features": len(notable) + len(others) if joint else 0,
                 "joint_balanced_accuracy": joint[0] if joint else None,
                 "chance": 1.0 / n_classes if n_classes else None,
                 "sample_rows": n_sample, "sample_seed": profile.sample.seed if profile.sample else None,
@@ -337,7 +351,7 @@ def _score_dependence(ctx: CheckContext, profile: Profile) -> list[Finding]:
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):
-        residual = _residuals(rows, score, usable)
+        residual, modelled = _residuals(rows, score, usable)
     spread = float(pd.to_numeric(rows[score]).std())
     limit = ctx.threshold("max_score_residual_effect")
     min_n = ctx.threshold("min_group_size")
@@ -387,15 +401,38 @@ def _score_dependence(ctx: CheckContext, profile: Profile) -> list[Finding]:
             message=Message(f"{DIRECT_DISTINCTION}.score_{status.value}", {
                 "dataset": profile.dataset, "attribute": attribute, "score": score, "reference": reference,
                 "threshold": limit, "score_sd": spread, "flagged": flagged, "n_features": len(usable),
+                "n_model_features": modelled, "screening": "anova" if modelled < len(usable) else None,
                 "sample_rows": len(rows), "sample_seed": sample.seed, "folds": FOLDS, "min_group_size": int(min_n),
             }),
         ))
     return findings
 
 
-def _residuals(rows: pd.DataFrame, score: str, features: list[str]) -> np.ndarray:
+def _screen(design: pd.DataFrame, y: np.ndarray, keep: int) -> list[str]:
+    """The ``keep`` features whose categories explain most of ``y`` (one-way ANOVA p-value, smallest first).
+
+    One ``bincount`` per feature on the sample's category codes, the p-values in one call."""
+    from scipy.stats import f as f_dist
+
+    n, total = len(y), float(((y - y.mean()) ** 2).sum())
+    between, k = np.zeros(design.shape[1]), np.zeros(design.shape[1])
+    for j, codes in enumerate(design.to_numpy(dtype=np.int64).T):
+        counts, sums = np.bincount(codes), np.bincount(codes, weights=y)
+        used = counts > 0
+        between[j] = float((sums[used] ** 2 / counts[used]).sum()) - n * float(y.mean()) ** 2
+        k[j] = used.sum()
+    within = np.maximum(total - between, 1e-300)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = (between / np.maximum(k - 1, 1)) / (within / np.maximum(n - k, 1))
+    log_p = np.where((k > 1) & (n > k), f_dist.logsf(stat, np.maximum(k - 1, 1), np.maximum(n - k, 1)), 0.0)
+    order = np.argsort(np.nan_to_num(log_p, nan=0.0), kind="stable")[:keep]
+    return [design.columns[i] for i in sorted(order)]
+
+
+def _residuals(rows: pd.DataFrame, score: str, features: list[str]) -> tuple[np.ndarray, int]:
     """Out-of-fold residuals of the score given the features (ridge regression on the features' deciles
-    or categories, one-hot; cross-validated)."""
+    or categories, one-hot; cross-validated), and how many features the model took
+    (at most :data:`MAX_RESIDUAL_FEATURES`, screened by :func:`_screen`)."""
     from sklearn.linear_model import Ridge
     from sklearn.model_selection import KFold, cross_val_predict
     from sklearn.pipeline import make_pipeline
@@ -403,9 +440,11 @@ def _residuals(rows: pd.DataFrame, score: str, features: list[str]) -> np.ndarra
 
     design = pd.DataFrame({f: _design(rows, f) for f in features})
     y = pd.to_numeric(rows[score]).to_numpy(dtype=float)
+    if design.shape[1] > MAX_RESIDUAL_FEATURES:
+        design = design[_screen(design, y, MAX_RESIDUAL_FEATURES)]
     model = make_pipeline(OneHotEncoder(handle_unknown="ignore", min_frequency=5), Ridge(alpha=1.0))
-    predicted = cross_val_predict(model, design, y, cv=KFold(FOLDS, shuffle=True, random_state=MODEL_SEED))
-    return y - predicted
+    predicted = cross_val_predict(model, design.to_numpy(), y, cv=KFold(FOLDS, shuffle=True, random_state=MODEL_SEED))
+    return y - predicted, design.shape[1]
 
 
 CHECKS = (

@@ -37,7 +37,7 @@ from auditor.engines.profile import COUNT, LABEL, Profile, canonical_label
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
 from auditor.stats.auc import bucket_auc
 from auditor.stats.comparisons import newcombe_difference
-from auditor.stats.effect_size import chi_square_effect, pearson_chi_square
+from auditor.stats.effect_size import chi_square_effects, pearson_chi_square
 from auditor.validation.results import MAX_EXAMPLES
 
 SPLIT_OVERLAP = "quality.split_overlap"
@@ -111,34 +111,79 @@ def _positive(labels: list[str], ctx: CheckContext) -> str | None:
     return wanted if wanted in labels else sorted(labels)[1]
 
 
-def _feature_measure(table: pd.DataFrame, kind: str, positive: str | None, threshold_auc: float,
-                     threshold_v: float) -> tuple[str, float, float, float, float, int, bool] | None:
-    """(metric, value, low, high, p_beyond, n, enough-data) of one feature × label table."""
-    table = table[table[LABEL].notna()]
-    if table.empty:
+def _label_matrix(table: pd.DataFrame, kind: str) -> tuple[np.ndarray, list[str], np.ndarray] | None:
+    """(counts value × label, the labels, the value of each row) of one feature × label table.
+
+    Plain numpy over the table's columns (a ``bincount`` of value code × label code) instead of
+    a pivot per feature: a wide table has thousands of features. Labelled rows only; numeric
+    features keep their present values in ascending sketch-key order, categorical features
+    count a missing value as a category of its own (sorted like the other values).
+    """
+    label = table[LABEL].to_numpy(dtype=object)
+    value = table[VALUE].to_numpy(dtype=object)
+    count = table[COUNT].to_numpy(dtype=np.int64)
+    keep = pd.notna(label)
+    if kind == "numeric":
+        keep &= pd.notna(value)
+    if not keep.any():
         return None
-    if kind == "numeric" and positive is not None:
-        present = table[table[VALUE].notna()]
-        pivot = present.pivot_table(index=VALUE, columns=LABEL, values=COUNT, aggfunc="sum", fill_value=0).sort_index()
-        if positive not in pivot.columns or pivot.shape[1] != 2:
-            return None
-        negative = next(c for c in pivot.columns if c != positive)
-        est = bucket_auc(pivot[positive].to_numpy(), pivot[negative].to_numpy())
-        if not math.isfinite(est.value):
-            return None
-        flip = est.value < 0.5
-        value = 1.0 - est.value if flip else est.value
-        low, high = (1.0 - est.high, 1.0 - est.low) if flip else (est.low, est.high)
-        p = float(one_sided_p(np.array([(value - threshold_auc) / est.se]))[0]) if est.se > 0 else float(value <= threshold_auc)
-        return "single_feature_auc", value, low, high, p, est.n_positive + est.n_negative, min(est.n_positive, est.n_negative)
-    codes = table.assign(**{VALUE: table[VALUE].astype(object).where(table[VALUE].notna(), "\x00missing")})
-    pivot = codes.pivot_table(index=VALUE, columns=LABEL, values=COUNT, aggfunc="sum", fill_value=0)
-    statistic, df, k_minus_1 = pearson_chi_square(pivot.to_numpy())
-    n = int(pivot.to_numpy().sum())
-    if df == 0:
-        return None
-    effect = chi_square_effect(statistic, df, n, k_minus_1, threshold=threshold_v)
-    return "cramers_v", effect.value, effect.low, effect.high, effect.p_beyond, n, int(pivot.sum(axis=0).min())
+    label, value, count = label[keep], value[keep], count[keep]
+    label_codes, labels = pd.factorize(label, sort=True)
+    if kind == "numeric":
+        value_codes, values = np.unique(value.astype(np.int64), return_inverse=True)
+        value_codes, values = values.reshape(-1), value_codes
+    else:
+        value = np.where(pd.notna(value), value, "\x00missing")
+        try:
+            value_codes, values = pd.factorize(value, sort=True)
+        except TypeError:  # values of mixed types (a merge of differently typed chunks): order does not matter
+            value_codes, values = pd.factorize(value)
+    n_labels = len(labels)
+    matrix = np.bincount(value_codes * n_labels + label_codes, weights=count,
+                         minlength=len(values) * n_labels).reshape(len(values), n_labels)
+    return matrix.astype(np.int64), [str(v) for v in labels], np.asarray(values)
+
+
+def _feature_measures(tables: object, positive: str | None, threshold_auc: float, threshold_v: float
+                      ) -> dict[str, tuple[str, float, float, float, float, int, int]]:
+    """Per assessable feature: (metric, value, low, high, p_beyond, n, smallest class count).
+
+    For a numeric feature and a two-valued label, the AUC of the feature as a score; otherwise
+    Cramér's V, its intervals computed for all features in one vectorised call.
+    """
+    out: dict[str, tuple[str, float, float, float, float, int, int]] = {}
+    chi: list[tuple[str, float, int, int, int, int]] = []
+    for feature, kind in tables.kinds.items():  # type: ignore[attr-defined]
+        table = tables.table(feature, LABEL)  # type: ignore[attr-defined]
+        as_score = kind == "numeric" and positive is not None
+        found = None if table is None else _label_matrix(table, "numeric" if as_score else "categorical")
+        if found is None:
+            continue
+        matrix, labels, _values = found
+        if as_score:
+            if positive not in labels or len(labels) != 2:
+                continue
+            i = labels.index(positive)
+            est = bucket_auc(matrix[:, i], matrix[:, 1 - i])
+            if not math.isfinite(est.value):
+                continue
+            flip = est.value < 0.5
+            value = 1.0 - est.value if flip else est.value
+            low, high = (1.0 - est.high, 1.0 - est.low) if flip else (est.low, est.high)
+            p = float(one_sided_p(np.array([(value - threshold_auc) / est.se]))[0]) if est.se > 0 else float(value <= threshold_auc)
+            out[feature] = ("single_feature_auc", value, low, high, p, est.n_positive + est.n_negative,
+                            min(est.n_positive, est.n_negative))
+            continue
+        statistic, df, k_minus_1 = pearson_chi_square(matrix)
+        if df == 0:
+            continue
+        chi.append((feature, statistic, df, k_minus_1, int(matrix.sum()), int(matrix.sum(axis=0).min())))
+    if chi:
+        effects = chi_square_effects([c[1] for c in chi], [c[2] for c in chi], [c[4] for c in chi], [c[3] for c in chi],
+                                     threshold=threshold_v)
+        for (feature, _x, _df, _k, n, smallest), effect in zip(chi, effects, strict=True):
+            out[feature] = ("cramers_v", effect.value, effect.low, effect.high, effect.p_beyond, n, smallest)
+    return out
 
 
 def target_leakage(ctx: CheckContext) -> list[Finding]:
@@ -154,14 +199,9 @@ def target_leakage(ctx: CheckContext) -> list[Finding]:
         target = profile.roles.get("target", LABEL)
         labels = sorted({str(v) for t in tables.tables.values() if t is not None for v in t[LABEL].dropna().unique()})
         positive = _positive(labels, ctx)
-        rows, not_assessed = [], []
-        for feature, kind in tables.kinds.items():
-            table = tables.table(feature, LABEL)
-            measure = None if table is None else _feature_measure(table, kind, positive, limit_auc, limit_v)
-            if measure is None:
-                not_assessed.append(feature)
-            else:
-                rows.append((feature, *measure))
+        measures = _feature_measures(tables, positive, limit_auc, limit_v)
+        rows = [(feature, *measures[feature]) for feature in tables.kinds if feature in measures]
+        not_assessed = [feature for feature in tables.kinds if feature not in measures]
         metrics: list[Metric] = []
         statuses: list[Status] = []
         if rows:

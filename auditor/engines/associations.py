@@ -231,7 +231,7 @@ def feature_table(
     return out
 
 
-def quantile_bins(table: pd.DataFrame, n_bins: int = 10) -> pd.Series:
+def quantile_bins(table: pd.DataFrame, n_bins: int = 10) -> np.ndarray:
     """Join the sketch buckets of a numeric feature's table into at most ``n_bins`` quantile bins.
 
     Buckets are ordered by value; consecutive buckets are joined until each bin holds about
@@ -240,21 +240,21 @@ def quantile_bins(table: pd.DataFrame, n_bins: int = 10) -> pd.Series:
 
     Returns
     -------
-    pandas.Series
-        A bin label per row of ``table`` (``None`` for missing), aligned with it.
+    numpy.ndarray
+        The bin (0 .. ``n_bins - 1``) of each row of ``table``, in its order; -1 for missing.
     """
-    values = table[VALUE]
-    present = values.notna().to_numpy()
-    keys = np.array([int(v) for v in values[present]], dtype=np.int64)
+    values = table[VALUE].to_numpy(dtype=object)
+    present = pd.notna(values)
+    keys = values[present].astype(np.int64)
     counts = table[COUNT].to_numpy()[present]
     _uniq, inverse = np.unique(keys, return_inverse=True)
-    totals = np.bincount(inverse, weights=counts)
+    totals = np.bincount(inverse.reshape(-1), weights=counts)
     cumulative = np.cumsum(totals) / max(totals.sum(), 1)
     bin_of_key = np.minimum((np.ceil(cumulative * n_bins - 1e-9) - 1).astype(np.int64), n_bins - 1)
     bin_of_key = np.maximum(bin_of_key, 0)
-    labels = np.full(len(table), None, dtype=object)
-    labels[present] = [f"q{b + 1}" for b in bin_of_key[inverse]]
-    return pd.Series(labels, index=table.index, dtype=object)
+    bins = np.full(len(table), -1, dtype=np.int64)
+    bins[present] = bin_of_key[inverse.reshape(-1)]
+    return bins
 
 
 __all__ = ["VALUE", "FeatureCodes", "NumericView", "FeatureKind", "FeatureTable", "feature_codes", "feature_table", "quantile_bins",

@@ -17,6 +17,7 @@ All text is escaped; a column or category called ``<script>`` stays text.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -178,15 +179,24 @@ def series_for(
         elif m.get("column"):
             buckets.setdefault((m["name"], None, "column"), []).append(i)
     out = []
+    by_names: dict[tuple[str, ...], dict[tuple[Any, ...], list[int]]] = {}  # a wide table has thousands of buckets
+    references_of: dict[tuple[tuple[str, ...], str], Any] = {}
     for (name, column, by), positions in buckets.items():
         if len(positions) < 2:
             continue
         names = _companion_names(name)
-        companions: dict[tuple[Any, ...], list[int]] = {}
-        for i, m in enumerate(metrics):
-            if m.get("name") in names:
-                companions.setdefault(metric_key(m), []).append(i)
-        references = [metrics[i].get("reference") for ids in companions.values() for i in ids]
+        if names not in by_names:
+            by_names[names] = {}
+            for i, m in enumerate(metrics):
+                if m.get("name") in names:
+                    by_names[names].setdefault(metric_key(m), []).append(i)
+        companions = by_names[names]
+        if (names, "references") not in references_of:
+            references_of[(names, "references")] = [metrics[i].get("reference") for ids in companions.values() for i in ids]
+        references = references_of[(names, "references")]
+        if (names, "keys") not in references_of:  # the reference groups as hashable keys, for a set lookup
+            references_of[(names, "keys")] = {_group_key(r) for r in references if isinstance(r, Mapping)}
+        reference_keys = references_of[(names, "keys")]
         used = set(positions)
         rows = []
         attributes: list[str] = []
@@ -212,7 +222,7 @@ def series_for(
                 n=n,
                 suppressed=below_floor(m, privacy_floor),
                 status=status,
-                reference=bool(group) and any(ref == group for ref in references),
+                reference=bool(group) and _group_key(group) in reference_keys,
                 expected=expected,
                 companions=tuple(mine),
             ))
@@ -224,6 +234,11 @@ def series_for(
             threshold=threshold, companion_names=tuple(present), used=frozenset(used),
         ))
     return out
+
+
+def _group_key(group: Mapping[str, Any]) -> str:
+    """A group as a hashable key that is equal exactly when the groups are equal (as JSON values)."""
+    return json.dumps(group, sort_keys=True, default=str)
 
 
 def _label(group: Mapping[str, Any], tr: Translator) -> str:

@@ -260,15 +260,19 @@ class _Report:
 
     def wide_table(self, metrics: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         rows: dict[Any, list[Mapping[str, Any]]] = {}
-        names: list[str] = []
+        by_name: dict[str, list[Mapping[str, Any]]] = {}
         for m in metrics:
             rows.setdefault(charts.metric_key(m), []).append(m)
-            if m["name"] not in names:
-                names.append(m["name"])
+            by_name.setdefault(m["name"], []).append(m)
+        names = list(by_name)
+
+        constants: dict[tuple[str, str], Any] = {}
 
         def constant(name: str, field: str) -> Any:
-            values = {json.dumps(m.get(field), sort_keys=True) for m in metrics if m["name"] == name}
-            return json.loads(values.pop()) if len(values) == 1 else None
+            if (name, field) not in constants:
+                values = {json.dumps(m.get(field), sort_keys=True) for m in by_name[name]}
+                constants[(name, field)] = json.loads(values.pop()) if len(values) == 1 else None
+            return constants[(name, field)]
 
         head = [str(self.t("ui.group")), "n"]
         for name in names:
