@@ -49,10 +49,11 @@ from auditor.checks.disparity import (
     disadvantaged,
     rate_findings,
     reference_index,
+    score_counts,
     subject_name,
     subjects,
 )
-from auditor.engines.profile import COUNT, LABEL, SCORE_BIN, Profile, canonical_label, sketch_value
+from auditor.engines.profile import Profile, sketch_value
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
 from auditor.stats.comparisons import RatioEstimate, rate_ratio, ratio_beyond
 from auditor.stats.intervals import wilson_interval, z_value
@@ -162,18 +163,6 @@ def mantel_haenszel_ratio(a: np.ndarray, n1: np.ndarray, b: np.ndarray, n0: np.n
     return RatioEstimate(ratio, np.exp(log_r - z * se), np.exp(log_r + z * se), log_r, se, undefined, sums)
 
 
-def _score_table(profile: Profile, attributes: list[str], positive: Any) -> pd.DataFrame | None:
-    scores = profile.groups.scores if profile.groups is not None else None
-    if scores is None or scores.empty:
-        return None
-    scores = scores[scores[LABEL].notna()]
-    frame = scores[attributes].copy()
-    frame[SCORE_BIN] = scores[SCORE_BIN].to_numpy()
-    frame["pos"] = np.where((scores[LABEL] == canonical_label(positive)).to_numpy(), scores[COUNT].to_numpy(), 0)
-    frame[COUNT] = scores[COUNT].to_numpy()
-    return frame.groupby([*attributes, SCORE_BIN], dropna=False, sort=False)[["pos", COUNT]].sum().reset_index()
-
-
 def calibration(ctx: CheckContext) -> list[Finding]:
     """Outcome rates at equal scores, group vs reference group (Mantel–Haenszel), per dataset and subject."""
     limit = ctx.threshold("disparity_ratio")
@@ -186,24 +175,21 @@ def calibration(ctx: CheckContext) -> list[Finding]:
             continue
         for attributes in subjects(ctx, groups):
             attrs = list(attributes)
-            table = _score_table(profile, attrs, ctx.columns.positive)
-            if table is None or table.empty:
+            counts = score_counts(groups, attrs, ctx.columns.positive)
+            if counts is None:
                 continue
-            strata_of = score_strata(table[SCORE_BIN].to_numpy(), table[COUNT].to_numpy())
-            stratum = table[SCORE_BIN].map(strata_of).to_numpy()
-            values = {int(k): sketch_value(int(k)) for k in np.unique(table[SCORE_BIN].to_numpy())}
-            value = table[SCORE_BIN].map(values).to_numpy(dtype=float)
-            gid = table.groupby(attrs, dropna=False, sort=False).ngroup().to_numpy()
-            n_groups, n_strata = int(gid.max()) + 1, max(strata_of.values()) + 1
-            pos = np.zeros((n_groups, n_strata))
-            rows = np.zeros((n_groups, n_strata))
-            np.add.at(pos, (gid, stratum), table["pos"].to_numpy())
-            np.add.at(rows, (gid, stratum), table[COUNT].to_numpy())
-            score_sum = np.bincount(gid, weights=value * table[COUNT].to_numpy(), minlength=n_groups)
-            first = table[attrs].drop_duplicates()
+            strata_of = score_strata(counts.bins, counts.rows.sum(axis=0))
+            stratum = np.array([strata_of[int(k)] for k in counts.bins], dtype=np.int64)
+            value = np.array([sketch_value(int(k)) for k in counts.bins], dtype=float)
+            n_strata = int(stratum.max()) + 1
+            pos = np.zeros((len(counts.keys), n_strata))
+            rows = np.zeros((len(counts.keys), n_strata))
+            np.add.at(pos.T, stratum, counts.positive.T)
+            np.add.at(rows.T, stratum, counts.rows.T)
+            score_sum = counts.rows @ value
             order = np.argsort(-rows.sum(axis=1), kind="stable")  # largest group first
             pos, rows, score_sum = pos[order], rows[order], score_sum[order]
-            per_group = first.iloc[order].reset_index(drop=True)
+            per_group = pd.DataFrame([counts.keys[i] for i in order], columns=attrs)
             per_group["n"] = rows.sum(axis=1)
             ref = reference_index(per_group, attrs, ctx)
             if ref is None:

@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.checks.base import CheckContext, finding_id, group_dict, verdicts
-from auditor.engines.profile import COUNT, LABEL, PREDICTION, GroupTable, Profile, canonical_label
+from auditor.engines.profile import COUNT, LABEL, PREDICTION, SCORE_BIN, GroupTable, Profile, canonical_label
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
 from auditor.stats.comparisons import RatioEstimate, newcombe_difference, rate_ratio, rate_undefined, ratio_beyond
 from auditor.stats.intervals import wilson_interval
@@ -158,8 +158,23 @@ def subject_name(attributes: Sequence[str]) -> str:
     return INTERSECTION.join(attributes)
 
 
+_CACHE = "_auditor_check_tables"
+"""Instance attribute of a :class:`GroupTable` under which the tables below are kept once computed:
+several checks ask for the same subject's table (six rate checks, performance by group), and a
+profile does not change once the checks run."""
+
+
+def _cached(groups: GroupTable, key: tuple[Any, ...], build: Any) -> Any:
+    cache = groups.__dict__.setdefault(_CACHE, {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
 def confusion_table(groups: GroupTable, attributes: list[str], positive: Any) -> pd.DataFrame:
     """Per group of ``attributes``: rows and the confusion counts, from the contingency table.
+
+    Computed once per table, subject and positive label (a copy is returned each time).
 
     Returns
     -------
@@ -171,6 +186,11 @@ def confusion_table(groups: GroupTable, attributes: list[str], positive: Any) ->
         ``label_neg_pred = fp + tn``, ``pred_pos_label = tp + fp``, ``correct = tp + tn``.
         A missing label or prediction never counts as negative.
     """
+    key = ("confusion", tuple(attributes), canonical_label(positive))
+    return _cached(groups, key, lambda: _confusion_table(groups, attributes, positive)).copy()
+
+
+def _confusion_table(groups: GroupTable, attributes: list[str], positive: Any) -> pd.DataFrame:
     cells = groups.cells
     pos = canonical_label(positive)
     label, pred = cells[LABEL], cells[PREDICTION]
@@ -193,6 +213,66 @@ def confusion_table(groups: GroupTable, attributes: list[str], positive: Any) ->
     table["pred_pos_label"] = table["tp"] + table["fp"]
     table["correct"] = table["tp"] + table["tn"]
     return table.sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _missing_as_none(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
+def group_key(values: Sequence[Any]) -> tuple[Any, ...]:
+    """A group's values as a dictionary key: a missing value (``None`` or NaN) is ``None``."""
+    return tuple(_missing_as_none(v) for v in values)
+
+
+@dataclass(frozen=True)
+class ScoreCounts:
+    """Labelled rows per group of a subject and score sketch bucket (from ``GroupTable.scores``).
+
+    Attributes
+    ----------
+    keys
+        The groups (:func:`group_key` form), in order of first appearance in the score table.
+    bins
+        The sketch keys of the buckets, ascending (ascending score).
+    positive, rows
+        ``[group, bucket]`` counts of rows with the positive label and of rows with a label.
+    """
+
+    keys: list[tuple[Any, ...]]
+    bins: np.ndarray
+    positive: np.ndarray
+    rows: np.ndarray
+
+
+def score_counts(groups: GroupTable, attributes: Sequence[str], positive: Any) -> ScoreCounts | None:
+    """The :class:`ScoreCounts` of a subject (``None`` without scores); computed once per table and subject.
+
+    One pass of integer codes and ``bincount`` over the score table, instead of a ``groupby``
+    per group: the table has a row per cell, label and bucket, often 10⁵ rows."""
+    if groups.scores is None or groups.scores.empty:
+        return None
+    return _cached(groups, ("scores", tuple(attributes), canonical_label(positive)),
+                   lambda: _score_counts(groups.scores, list(attributes), positive))
+
+
+def _score_counts(scores: pd.DataFrame, attributes: list[str], positive: Any) -> ScoreCounts | None:
+    scores = scores[scores[LABEL].notna()]
+    if scores.empty:
+        return None
+    combined = np.zeros(len(scores), dtype=np.int64)
+    for attribute in attributes:
+        codes, uniques = pd.factorize(scores[attribute].to_numpy(dtype=object), use_na_sentinel=True)
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + (codes + 1))  # stays small: no overflow
+    gid, uniq = pd.factorize(combined)
+    firsts = np.unique(gid, return_index=True)[1]
+    values = scores[attributes].to_numpy(dtype=object)[firsts] if attributes else np.empty((len(firsts), 0), dtype=object)
+    bins, bucket = np.unique(scores[SCORE_BIN].to_numpy(dtype=np.int64), return_inverse=True)
+    count = scores[COUNT].to_numpy(dtype=float)
+    is_pos = (scores[LABEL] == canonical_label(positive)).to_numpy()
+    flat, size = gid * len(bins) + bucket, len(uniq) * len(bins)
+    rows = np.bincount(flat, weights=count, minlength=size).reshape(len(uniq), len(bins))
+    pos = np.bincount(flat, weights=np.where(is_pos, count, 0.0), minlength=size).reshape(len(uniq), len(bins))
+    return ScoreCounts([group_key(v) for v in values], bins, pos, rows)
 
 
 def reference_index(table: pd.DataFrame, attributes: Sequence[str], ctx: CheckContext) -> int | None:

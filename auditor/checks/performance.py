@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 from auditor.checks.base import Check, CheckContext, finding_id, group_dict, one_sided_p, verdicts
-from auditor.checks.disparity import confusion_table, reference_index, subject_name, subjects
-from auditor.engines.profile import COUNT, LABEL, SCORE_BIN, Profile, canonical_label
+from auditor.checks.disparity import confusion_table, group_key, reference_index, score_counts, subject_name, subjects
+from auditor.engines.profile import Profile
 from auditor.evidence.model import Finding, Message, Metric, Status, worst
 from auditor.stats.auc import AUCEstimate, bucket_auc
 from auditor.stats.comparisons import difference_beyond, newcombe_difference
@@ -40,23 +40,21 @@ _THRESHOLDS = ("max_performance_gap", "min_group_size")
 
 
 def _auc_by_group(profile: Profile, attributes: list[str], keys: list[tuple[Any, ...]], positive: Any) -> tuple[list[AUCEstimate], AUCEstimate] | None:
-    scores = profile.groups.scores if profile.groups is not None else None
-    if scores is None or "target" not in profile.roles:
+    if profile.groups is None or profile.groups.scores is None or "target" not in profile.roles:
         return None
-    scores = scores[scores[LABEL].notna()]
-    is_pos = (scores[LABEL] == canonical_label(positive)).to_numpy()
-    frame = scores[attributes].copy()
-    frame[SCORE_BIN] = scores[SCORE_BIN].to_numpy()
-    frame["pos"] = np.where(is_pos, scores[COUNT].to_numpy(), 0)
-    frame["neg"] = np.where(is_pos, 0, scores[COUNT].to_numpy())
-
-    def auc_of(part: Any) -> AUCEstimate:
-        buckets = part.groupby(SCORE_BIN, sort=True)[["pos", "neg"]].sum()
-        return bucket_auc(buckets["pos"].to_numpy(), buckets["neg"].to_numpy())
-
-    per_key = {k: auc_of(part) for k, part in frame.groupby(attributes, dropna=False, sort=False)}
     empty = bucket_auc([], [])
-    return [per_key.get(k, empty) for k in keys], auc_of(frame)
+    counts = score_counts(profile.groups, attributes, positive)
+    if counts is None:  # no labelled scores
+        return [empty] * len(keys), empty
+    negative = counts.rows - counts.positive
+
+    def auc_of(pos: np.ndarray, neg: np.ndarray) -> AUCEstimate:
+        used = (pos + neg) > 0  # the buckets this group has rows in
+        return bucket_auc(pos[used], neg[used])
+
+    per_key = {k: auc_of(counts.positive[i], negative[i]) for i, k in enumerate(counts.keys)}
+    return ([per_key.get(group_key(k), empty) for k in keys],
+            auc_of(counts.positive.sum(axis=0), negative.sum(axis=0)))
 
 
 def by_group(ctx: CheckContext) -> list[Finding]:
