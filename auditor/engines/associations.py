@@ -117,13 +117,14 @@ def numeric_view(series: pd.Series) -> NumericView | None:
     return values, finite, sketch_keys(np.where(finite, values, 0.0))
 
 
-def feature_codes(series: pd.Series, view: NumericView | None = None) -> FeatureCodes | None:
+def feature_codes(series: pd.Series, view: NumericView | None = None, *, as_values: bool = False) -> FeatureCodes | None:
     """Codes 0..k-1 per row (k = missing) and the value per code; ``None`` if too many values.
 
     Numeric and datetime columns are coded by sketch key (``view``: the column's
-    :func:`numeric_view`, when the pass already computed it).
+    :func:`numeric_view`, when the pass already computed it); ``as_values`` codes every column
+    by its values (a number declared boolean or text).
     """
-    view = view if view is not None else numeric_view(series)
+    view = None if as_values else view if view is not None else numeric_view(series)
     if view is not None:
         _values, finite, keys = view
         codes, uniques = pd.factorize(keys)

@@ -286,15 +286,33 @@ class _Pass:
         return self.na[:, self._column[name]]
 
     def view(self, name: str) -> NumericView | None:
-        """The column's numeric view (``None`` for text and boolean columns)."""
+        """The column's numeric view (``None`` for text and boolean columns), by its logical type.
+
+        The type the plan gives (a spec rule's ``type:``, else the Arrow mapping) decides, as it
+        does for the column profile: text declared a number or a date is viewed as the values that
+        read as one (so its feature tables are in sketch buckets, like its summary), and a
+        number declared boolean has no numeric view (its feature tables count its values)."""
         if name not in self._views:
-            self._views[name] = numeric_view(self.frame[name])
+            series = self.frame[name]
+            declared = self.plan.types.get(name)
+            kind = KIND_OF[declared] if declared in KIND_OF else None
+            if kind in ("categorical", "boolean"):
+                view = None
+            elif kind == "numeric" and (not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
+                view = numeric_view(pd.to_numeric(series.astype(object).where(series.notna(), None), errors="coerce"))
+            elif kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(series.dtype):
+                stamps = pd.to_datetime(series, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
+                view = numeric_view(stamps)
+            else:
+                view = numeric_view(series)
+            self._views[name] = view
         return self._views[name]
 
     def coded(self, name: str) -> FeatureCodes | None:
         """The column's feature codes (sketch keys for numbers and dates, labels otherwise)."""
         if name not in self._coded:
-            self._coded[name] = feature_codes(self.frame[name], self.view(name))
+            view = self.view(name)
+            self._coded[name] = feature_codes(self.frame[name], view, as_values=view is None)
         return self._coded[name]
 
     def part(self, name: str) -> tuple[np.ndarray, list[str | None]]:

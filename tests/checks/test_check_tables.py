@@ -16,8 +16,8 @@ from sklearn.preprocessing import OneHotEncoder
 
 from auditor.checks.disparity import confusion_table, group_key, score_counts
 from auditor.checks.proxies import CodesOneHot
-from auditor.engines.pandas import profile_frame
 from auditor.engines.base import ProfilePlan
+from auditor.engines.pandas import profile_frame
 from auditor.engines.profile import COUNT, LABEL, SCORE_BIN
 
 
