@@ -60,9 +60,13 @@ def _select(keys: np.ndarray, cells: np.ndarray, size: int, per_cell: int) -> np
         return np.flatnonzero(keep)
     if n <= size:
         keep[:] = True
-    else:
-        order = np.argsort(keys, kind="stable")
-        keep[order[:size]] = True
+    elif size > 0:
+        # The ``size`` smallest keys, ties at the boundary to the earlier rows (as a stable sort
+        # would give them: equal keys are copies of one record), in linear time.
+        kth = np.partition(keys, size - 1)[size - 1]
+        below = keys < kth
+        keep[below] = True
+        keep[np.flatnonzero(keys == kth)[:size - int(below.sum())]] = True
     if per_cell > 0:
         # Per cell, the per_cell smallest keys: candidates first (keys below a generous quantile of
         # the cell's expected key distribution), then an exact sort of the few candidates.

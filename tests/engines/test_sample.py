@@ -57,3 +57,16 @@ def test_no_sample_without_features_or_groups() -> None:
     data = frame(1000)
     assert profile_frame(data, dataset="t", plan=ProfilePlan(protected=("group",), target="label")).sample is None
     assert profile_frame(data, dataset="t", plan=ProfilePlan(features=("x",))).sample is None
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_smallest_keys_are_those_of_a_stable_sort_ties_included(seed: int) -> None:
+    from auditor.engines.sample import _select
+
+    rng = np.random.default_rng(seed)
+    for _ in range(100):
+        n = int(rng.integers(1, 2_000))
+        keys = rng.integers(0, int(rng.integers(1, 50)), n).astype(np.uint64) * np.uint64(2**58)  # many ties
+        size = int(rng.integers(0, n + 5))
+        expected = np.arange(n) if size >= n else np.sort(np.argsort(keys, kind="stable")[:size])
+        assert np.array_equal(_select(keys, np.zeros(n, dtype=np.int64), size, 0), expected)
