@@ -72,6 +72,20 @@ def test_axe_finds_no_accessibility_violation(browser: Any, axe_source: str, tmp
     context.close()
 
 
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("width", [1280, 1024, 390])
+def test_the_page_never_scrolls_sideways(browser: Any, tmp_path: Path, case: str, width: int) -> None:
+    """WCAG 1.4.10 (reflow): wide tables scroll in their own keyboard-focusable box, the page does not."""
+    path = _report(tmp_path, case, "nl")
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    page.goto(path.as_uri(), wait_until="load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')]
+        .filter(e => e.scrollWidth > e.clientWidth).map(e => e.tabIndex)""")
+    assert all(tab == 0 for tab in boxes)
+    page.context.close()
+
+
 def test_report_reads_with_javascript_off(browser: Any, tmp_path: Path) -> None:
     page, context, seen = _open(browser, _report(tmp_path, "sample", "nl"), java_script_enabled=False)
     assert page.locator("#signatures").is_visible() and page.locator("svg.chart").first.is_visible()
