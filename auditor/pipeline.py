@@ -24,6 +24,7 @@ from auditor.errors import DataError, EngineError, SpecError
 from auditor.evidence.model import Finding, Message, Status, worst
 from auditor.evidence.result import SCHEMA_VERSION, AuditResult, seal
 from auditor.monitoring.summary import history_summary
+from auditor.profile.labels import RESERVED_NAMES
 from auditor.reference import JOINT_SEPARATOR, load_reference
 from auditor.rulebook import Rulebook, load_rulebook
 from auditor.spec.load import load_spec
@@ -54,7 +55,11 @@ def _shown(columns: list[str], limit: int = 15) -> str:
 def _check_columns(spec: AuditSpec, datasets: Mapping[str, DatasetHandle]) -> None:
     """Every named column exists where it must (from the schemas, before any row is read)."""
     cols = spec.columns
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = [
+        ("columns.protected", f"{column!r} is a name the audit's own group tables use ({', '.join(sorted(RESERVED_NAMES))}); "
+                              f"rename the column in the data, e.g. to {column + '_group'!r}")
+        for column in cols.protected if column in RESERVED_NAMES
+    ]
     for name, dataset in datasets.items():
         have = dataset.columns
         present = set(have)

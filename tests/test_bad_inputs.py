@@ -110,6 +110,8 @@ CASES = [
     Case("protected column missing", "data: {training: d.csv}\ncolumns: {protected: [gender]}\n",
          "columns.protected: column 'gender' is not in data.training"),
     Case("target missing", "data: {training: d.csv}\ncolumns: {target: outcome}\n", "columns.target: column 'outcome'"),
+    Case("protected attribute named like an internal column", "data: {training: d.csv}\ncolumns: {protected: [n]}\n",
+         "columns.protected: 'n' is a name the audit's own group tables use"),
     Case("several column problems: first on line 1",
          "data: {training: d.csv}\ncolumns: {target: outcome, protected: [gender, race], id: key}\n",
          "columns.protected: column 'gender' is not in data.training"),

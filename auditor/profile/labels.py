@@ -21,6 +21,15 @@ VALUE = "__value__"
 """Key column of a feature's value in the feature tables."""
 COUNT = "n"
 """The count column of every long table."""
+RESERVED_NAMES = frozenset({
+    LABEL, PREDICTION, SCORE_BIN, VALUE, COUNT,
+    # the per-group confusion counts (auditor.checks.disparity.confusion_table) and the missing table
+    "n_label", "label_pos", "n_pred", "pred_pos", "n_both", "tp", "fp", "fn", "tn",
+    "label_pos_pred", "label_neg_pred", "pred_pos_label", "correct", "column", "n_group",
+    "x",  # the reweighing table's expected counts
+})
+"""Column names the audit's own tables put beside the protected attributes: a protected attribute
+cannot have one of them (the spec check says so, and how to rename it)."""
 JOINT_SEPARATOR = "|"
 """Joins attribute names and categories of a joint (intersectional) cell: ``sex|age``."""
 
