@@ -412,11 +412,32 @@ def converter_for(relation: Any, source: DataSource) -> BatchConverter:
     return BatchConverter(with_nulls, parquet)
 
 
-def _profile_batch(batch: pa.Table, dataset: str, plan: ProfilePlan, to_frame: Callable[[pa.Table], Any]) -> Profile:
-    """The kernel on one batch (run in a worker process, or in this one)."""
+def _profile_batch(batch: pa.Table, dataset: str, plan: ProfilePlan, to_frame: Callable[[pa.Table], Any],
+                   spill: Any = None, stem: str = "part") -> Profile:
+    """The kernel on one batch (run in a worker process, or in this one); its hash digests
+    written to part files of ``spill`` (a :class:`~auditor.engines.spill.SpillFolder`, or its
+    path in a worker) when given."""
+    import dataclasses
+
     from auditor.engines.pandas import profile_frame
 
-    return profile_frame(to_frame(batch), dataset=dataset, plan=plan)
+    profile = profile_frame(to_frame(batch), dataset=dataset, plan=plan)
+    if spill is not None and profile.digests is not None:
+        from auditor.engines.spill import spill_digests
+
+        profile = dataclasses.replace(profile, digests=spill_digests(profile.digests, spill, stem))
+    return profile
+
+
+def _adopted(profile: Profile, folder: Any) -> Profile:
+    """A worker's part profile whose spilled part files belong to ``folder``."""
+    import dataclasses
+
+    from auditor.engines.spill import adopt
+
+    if folder is None or profile.digests is None:
+        return profile
+    return dataclasses.replace(profile, digests=adopt(profile.digests, folder))
 
 
 def _ready() -> bool:
@@ -443,7 +464,8 @@ def start_workers(workers: int) -> Any:
 
 def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: str = "<relation>",
                      batch_rows: int = BATCH_ROWS, to_frame: Callable[[pa.Table], Any] = batch_frame,
-                     pool: Any = None, workers: int = 1) -> Profile:
+                     pool: Any = None, workers: int = 1, spill: bool = True,
+                     spill_dir: str | os.PathLike[str] | None = None) -> Profile:
     """Profile every row of a DuckDB relation, batch by batch, and merge the batch profiles.
 
     Parameters
@@ -464,22 +486,34 @@ def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: 
         Worker processes (:func:`start_workers`) that run the kernel on consecutive batches
         side by side, and how many; ``None`` runs it in this process. Batches are merged in
         file order whatever order the workers finish in, with at most ``workers + 1`` in flight.
+    spill, spill_dir
+        Whether the hash digests go to disk (:mod:`auditor.engines.spill`: one temporary folder
+        per call, under ``spill_dir``, default ``$AUDITOR_SPILL_DIR`` or the system's temporary
+        folder); ``False`` keeps them in memory (24–32 bytes per distinct row).
     """
     from collections import deque
 
+    folder = None
+    if spill:
+        from auditor.engines.spill import SpillFolder
+
+        folder = SpillFolder(spill_dir)
     merger = ProfileMerger()
     pending: deque[Any] = deque()
-    for batch in _batches(relation, batch_rows, source):
+    for index, batch in enumerate(_batches(relation, batch_rows, source)):
         if not batch.num_rows:
             continue
+        stem = f"{dataset}-{index:06d}"
         if pool is None:
-            merger.add(_profile_batch(batch, dataset, plan, to_frame))
+            merger.add(_profile_batch(batch, dataset, plan, to_frame, folder, stem))
             continue
-        pending.append(pool.submit(_profile_batch, batch, dataset, plan, to_frame))
+        pending.append(pool.submit(_profile_batch, batch, dataset, plan, to_frame,
+                                   None if folder is None else str(folder.path), stem))
+        del batch
         while len(pending) > workers:
-            merger.add(pending.popleft().result())
+            merger.add(_adopted(pending.popleft().result(), folder))
     while pending:
-        merger.add(pending.popleft().result())
+        merger.add(_adopted(pending.popleft().result(), folder))
     merged = merger.result()
     if merged is None:
         raise DataError(f"data.{dataset} has a header but no rows; an audit needs data", source=source)
@@ -487,7 +521,8 @@ def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: 
 
 
 def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch_rows: int | None = None,
-                   threads: int | None = None, memory_limit: str | None = None, workers: int | None = None) -> Profile:
+                   threads: int | None = None, memory_limit: str | None = None, workers: int | None = None,
+                   spill_dir: str | os.PathLike[str] | None = None) -> Profile:
     """Profile the file of one data source with DuckDB, out of core.
 
     Parameters
@@ -507,6 +542,9 @@ def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch
     workers
         Kernel processes (default :data:`WORKERS`); started only when the file has more than
         one batch of rows (or, for CSV, may have).
+    spill_dir
+        Where the hash digests are spilled (default ``$AUDITOR_SPILL_DIR``, else the system's
+        temporary folder; see :mod:`auditor.engines.spill`).
 
     Raises
     ------
@@ -524,7 +562,7 @@ def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch
         relation, _ = open_relation(con, source)
         to_frame = converter_for(relation, source)
         return profile_relation(relation, dataset=dataset, plan=plan, source=source.label, batch_rows=rows,
-                                to_frame=to_frame, pool=pool, workers=count)
+                                to_frame=to_frame, pool=pool, workers=count, spill_dir=spill_dir)
     finally:
         con.close()
         if pool is not None:
