@@ -53,6 +53,18 @@ if TYPE_CHECKING:
 BATCH_ROWS = 1 << 20
 """Rows per Arrow batch handed from DuckDB to the chunk kernel (about 1 M)."""
 
+LARGE_FILE_ROWS = 16 << 20
+"""A Parquet file with more rows than this (about 16.8 M) is streamed in batches of :data:`LARGE_BATCH_ROWS`."""
+
+LARGE_BATCH_ROWS = 1 << 18
+"""Rows per batch of a large file (about 262,000): a worker profiling a 1 M-row batch peaks at
+1.0–1.3 GB (the batch as a DataFrame, its hashes and codes), a quarter of that keeps the three
+processes under 2 GB together; the fixed cost per batch is paid four times as often."""
+
+READ_MEMORY_LIMIT = "512MB"
+"""DuckDB's memory limit while it streams a file (default of :func:`profile_source`): without
+one it caches what it read up to most of the machine's memory."""
+
 PREFETCH = 1
 """Batches read ahead while the current one is profiled."""
 
@@ -534,11 +546,12 @@ def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch
     plan
         Which columns play which role, and the row-level quality work.
     batch_rows
-        Rows per Arrow batch (default :data:`BATCH_ROWS`).
+        Rows per Arrow batch (default :data:`BATCH_ROWS`; :data:`LARGE_BATCH_ROWS` for a Parquet
+        file of more than :data:`LARGE_FILE_ROWS` rows).
     threads
         DuckDB threads (default: every core).
     memory_limit
-        DuckDB's own memory limit, e.g. ``"1GB"`` (default: DuckDB's).
+        DuckDB's own memory limit, e.g. ``"1GB"`` (default :data:`READ_MEMORY_LIMIT`).
     workers
         Kernel processes (default :data:`WORKERS`); started only when the file has more than
         one batch of rows (or, for CSV, may have).
@@ -553,11 +566,11 @@ def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch
     EngineError
         When duckdb is not installed.
     """
-    rows = batch_rows or BATCH_ROWS
     count = WORKERS if workers is None else workers
     known = _known_rows(source)
+    rows = batch_rows or (LARGE_BATCH_ROWS if known is not None and known > LARGE_FILE_ROWS else BATCH_ROWS)
     pool = start_workers(count) if known is None or known > rows else None  # before DuckDB's threads start
-    con = _connect(threads, memory_limit)
+    con = _connect(threads, memory_limit or READ_MEMORY_LIMIT)
     try:
         relation, _ = open_relation(con, source)
         to_frame = converter_for(relation, source)
