@@ -20,6 +20,16 @@ Merging
     about log₂(batches) merges instead of one merge per batch, and neighbours stay adjacent:
     example row positions are positions in the file.
 
+Memory
+    The hash digests, the one part of a profile that grows with the rows (24–32 bytes per
+    distinct row in memory), are written to Parquet part files by the worker that profiled the
+    batch (:mod:`auditor.engines.spill`: a temporary folder per dataset under
+    ``$AUDITOR_SPILL_DIR``, removed with the profile) and queried with DuckDB when the checks
+    ask; merging them concatenates file lists. Everything else merged is bounded (sketches,
+    capped category counts, group and feature tables, the row sample). A Parquet file of more
+    than :data:`LARGE_FILE_ROWS` rows streams in batches of :data:`LARGE_BATCH_ROWS`, and DuckDB
+    reads under :data:`READ_MEMORY_LIMIT`.
+
 Types
     Parquet columns keep their stored types. CSV columns are typed by DuckDB's sniffer limited
     to the types pandas' reader infers (``BOOLEAN``, ``BIGINT``, ``DOUBLE``, ``VARCHAR``), so a
@@ -649,5 +659,5 @@ def _register() -> DuckDBEngine:
 
 ENGINE = _register()
 
-__all__ = ["AUTO_MEMORY_SHARE", "BATCH_ROWS", "ENGINE", "DuckDBEngine", "ProfileMerger", "auto_engine", "open_relation",
+__all__ = ["AUTO_MEMORY_SHARE", "BATCH_ROWS", "ENGINE", "LARGE_BATCH_ROWS", "LARGE_FILE_ROWS", "READ_MEMORY_LIMIT", "DuckDBEngine", "ProfileMerger", "auto_engine", "open_relation",
            "physical_memory", "profile_relation", "profile_source"]
