@@ -20,6 +20,12 @@ from auditor.engines.spill import SPILL_DIR_ENV, SpilledHashCounts, SpillFolder
 from auditor.spec.model import DataSource
 
 
+@pytest.fixture(autouse=True)
+def _always_spill(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The DuckDB engine spills its hash digests for these small files too (it does above SPILL_MIN_ROWS)."""
+    monkeypatch.setattr(duck, "SPILL_MIN_ROWS", 0)
+
+
 def _digest(values: np.ndarray, labels: np.ndarray | None = None, start: int = 0) -> HashCounts:
     """In-memory digest of small integer "rows" (and labels: a feature digest with groups)."""
     vector = pd.util.hash_array(values.astype(np.int64))
