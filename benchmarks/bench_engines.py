@@ -15,7 +15,9 @@ Each measurement runs in a fresh subprocess (``nice``-able, imports included in 
 its peak memory is the peak of the summed resident set sizes of that process and its own
 children (the DuckDB engine's kernel workers; Spark's JVM and Python workers), sampled from
 ``/proc`` every 0.2 s, and never less than the process's own maximum (``VmHWM``,
-``getrusage``); a run whose memory passes ``--rss-limit-gb`` is stopped and reported as such,
+``getrusage``) — an upper bound, since the forked workers' shared pages count once per
+process — and beside it the peak of the summed proportional set sizes (``Pss:`` of
+``/proc/PID/smaps_rollup``, each shared page split between its sharers); a run whose memory passes ``--rss-limit-gb`` is stopped and reported as such,
 so a run cannot take the shared machine down. The **baseline** is one DuckDB query per file that reads every column once: count, nulls,
 min and max of every column, sum and sum of squares of the numeric ones, an approximate distinct
 count of the text ones, on all cores — the least a profiler has to do. The ratio is the audit's
@@ -127,6 +129,17 @@ def _status_mb(pid: int, field: str) -> float:
     return 0.0
 
 
+def _pss_mb(pid: int) -> float:
+    """Proportional set size: each shared page counted once across the processes sharing it."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def _tree(pid: int) -> list[int]:
     """``pid`` and all its descendants (kernel workers, Spark's JVM and Python workers)."""
     out, todo = [], [pid]
@@ -150,12 +163,14 @@ def _run(kind: str, files: dict[str, Path], findings_out: Path, limit_gb: float)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    peak, killed = 0.0, False
+    peak, peak_pss, killed = 0.0, 0.0, False
     while child.poll() is None:
         # the peak of the summed RSS of the process tree (shared pages counted once per process:
         # an upper bound), and never below the main process's own high-water mark
-        tree = sum(_status_mb(pid, "VmRSS") for pid in _tree(child.pid))
+        pids = _tree(child.pid)
+        tree = sum(_status_mb(pid, "VmRSS") for pid in pids)
         peak = max(peak, tree, _status_mb(child.pid, "VmHWM"))
+        peak_pss = max(peak_pss, sum(_pss_mb(pid) for pid in pids))
         if peak > limit_gb * 1024:
             for pid in reversed(_tree(child.pid)):
                 try:
@@ -169,12 +184,13 @@ def _run(kind: str, files: dict[str, Path], findings_out: Path, limit_gb: float)
     wall = time.perf_counter() - started
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if killed:
-        return {"killed": True, "peak_rss_mb": peak, "wall_s": wall}
+        return {"killed": True, "peak_rss_mb": peak, "peak_pss_mb": peak_pss, "wall_s": wall}
     if child.returncode != 0:
         raise RuntimeError(f"{kind} failed:\n{stderr[-3000:]}")
     out = json.loads(stdout.strip().splitlines()[-1])
     # RUSAGE_CHILDREN is the largest child so far: it names this child only when it grew
     out["peak_rss_mb"] = max(peak, out.pop("self_peak_rss_mb"), children / 1024 if children > before else 0.0)
+    out["peak_pss_mb"] = peak_pss
     out["wall_s"] = wall
     return out
 
@@ -229,24 +245,26 @@ def main() -> int:
             result = _run(engine, files, out_file, args.rss_limit_gb)
             if result.get("killed"):
                 print(f"  {engine}: stopped at {result['peak_rss_mb']:.0f} MB RSS after {result['wall_s']:.0f} s", flush=True)
-                rows_out.append((rows, engine, None, result["peak_rss_mb"], baseline["seconds"], "stopped (RSS limit)"))
+                rows_out.append((rows, engine, None, result["peak_rss_mb"], baseline["seconds"], "stopped (RSS limit)",
+                                 result["peak_pss_mb"]))
                 continue
             findings[engine] = _rounded(json.loads(out_file.read_text()))
             same = "—"
             if len(findings) > 1:
                 first = next(iter(findings))
                 same = "same findings as " + first if findings[engine] == findings[first] else "FINDINGS DIFFER from " + first
-            print(f"  {engine}: {result['seconds']:.1f} s (process {result['wall_s']:.1f} s), {result['peak_rss_mb']:.0f} MB, "
-                  f"{result['findings']} findings, ×{result['seconds'] / baseline['seconds']:.1f} baseline; {same}; "
+            print(f"  {engine}: {result['seconds']:.1f} s (process {result['wall_s']:.1f} s), {result['peak_rss_mb']:.0f} MB RSS, "
+                  f"{result['peak_pss_mb']:.0f} MB PSS, {result['findings']} findings, ×{result['seconds'] / baseline['seconds']:.1f} baseline; {same}; "
                   f"load {_uptime()}", flush=True)
-            rows_out.append((rows, engine, result["seconds"], result["peak_rss_mb"], baseline["seconds"], same))
+            rows_out.append((rows, engine, result["seconds"], result["peak_rss_mb"], baseline["seconds"], same,
+                             result["peak_pss_mb"]))
     if args.markdown:
-        print("\n| rows | engine | audit | baseline (DuckDB one pass) | ratio | peak RSS | findings |")
-        print("|---:|---|---:|---:|---:|---:|---|")
-        for rows, engine, seconds, rss, base, same in rows_out:
+        print("\n| rows | engine | audit | baseline (DuckDB one pass) | ratio | peak RSS (summed) | peak PSS | findings |")
+        print("|---:|---|---:|---:|---:|---:|---:|---|")
+        for rows, engine, seconds, rss, base, same, pss in rows_out:
             audit = f"{seconds:.1f} s" if seconds is not None else "—"
             ratio = f"{seconds / base:.1f}×" if seconds is not None else "—"
-            print(f"| {rows:,} | {engine} | {audit} | {base:.2f} s | {ratio} | {rss:,.0f} MB | {same} |")
+            print(f"| {rows:,} | {engine} | {audit} | {base:.2f} s | {ratio} | {rss:,.0f} MB | {pss:,.0f} MB | {same} |")
     return 0
 
 

@@ -14,33 +14,24 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from auditor.checks.base import Check, CheckContext, finding_id
 from auditor.checks.rates import rate_verdicts
 from auditor.engines.digests import HashCounts
+from auditor.engines.spill import SpilledHashCounts
 from auditor.evidence.model import Finding, Message, Metric, Status
-from auditor.validation.results import MAX_EXAMPLES, RuleResult
+from auditor.validation.results import RuleResult
 
 CONFLICTING_LABELS = "quality.conflicting_labels"
 CROSS_FIELD = "quality.cross_field"
 
 
-def conflicts(digest: HashCounts) -> tuple[int, int, list[list[int]]]:
+def conflicts(digest: HashCounts | SpilledHashCounts) -> tuple[int, int, list[list[int]]]:
     """Feature vectors with more than one label: ``(groups, rows, examples)``.
 
     ``examples`` lists, for the first conflicting vectors (in file order), the first row of each
-    of its labels.
+    of its labels (computed by the digest: in memory, or in DuckDB for a spilled one).
     """
-    table = pd.DataFrame({"group": digest.groups, "n": digest.counts, "first": digest.first})
-    labels_per_group = table.groupby("group", sort=False)["n"].transform("size").to_numpy()
-    conflicting = table[labels_per_group > 1]
-    if conflicting.empty:
-        return 0, 0, []
-    order = conflicting.groupby("group", sort=False)["first"].min().sort_values(kind="stable")
-    examples = [sorted(int(r) for r in conflicting.loc[conflicting["group"] == g, "first"])
-                for g in order.index[:MAX_EXAMPLES]]
-    return int(order.size), int(conflicting["n"].sum()), examples
+    return digest.conflicts()
 
 
 def conflicting_labels(ctx: CheckContext) -> list[Finding]:
@@ -50,7 +41,7 @@ def conflicting_labels(ctx: CheckContext) -> list[Finding]:
     findings = []
     for profile in ctx.datasets():
         digest = profile.digests.features if profile.digests is not None else None
-        if digest is None or digest.groups is None:
+        if digest is None or not digest.has_groups:
             continue
         n_groups, n_rows, examples = conflicts(digest)
         rate, (low, high), statuses, adjusted = rate_verdicts([n_rows], [max(digest.n_rows, 1)], limit, min_n)

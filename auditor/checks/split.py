@@ -38,7 +38,6 @@ from auditor.evidence.model import Finding, Message, Metric, Status, worst
 from auditor.stats.auc import bucket_auc
 from auditor.stats.comparisons import newcombe_difference
 from auditor.stats.effect_size import chi_square_effects, pearson_chi_square
-from auditor.validation.results import MAX_EXAMPLES
 
 SPLIT_OVERLAP = "quality.split_overlap"
 TARGET_LEAKAGE = "quality.target_leakage"
@@ -51,17 +50,9 @@ def _labelled(ctx: CheckContext) -> list[Profile]:
     return [ctx.profiles[n] for n in LABELLED if n in ctx.profiles]
 
 
-def _shared(later_hashes: np.ndarray, later_counts: np.ndarray, later_first: np.ndarray,
-            earlier: object) -> tuple[int, int, list[dict[str, int]]]:
+def _shared(later: object, earlier: object) -> tuple[int, int, list[dict[str, int]]]:
     """(rows of the later set whose hash is in the earlier set, distinct hashes shared, examples)."""
-    shared = np.isin(later_hashes, earlier.hashes)  # type: ignore[attr-defined]
-    if not shared.any():
-        return 0, 0, []
-    order = np.argsort(later_first[shared], kind="stable")[:MAX_EXAMPLES]
-    rows = later_first[shared][order]
-    there = earlier.first_of(later_hashes[shared][order])  # type: ignore[attr-defined]
-    examples = [{"row": int(r), "earlier_row": int(e)} for r, e in zip(rows, there, strict=True)]
-    return int(later_counts[shared].sum()), int(shared.sum()), examples
+    return later.shared_with(earlier)  # type: ignore[attr-defined]
 
 
 def split_overlap(ctx: CheckContext) -> list[Finding]:
@@ -75,8 +66,8 @@ def split_overlap(ctx: CheckContext) -> list[Finding]:
         for later in sets[i + 1:]:
             a, b = earlier.digests, later.digests
             comparable = a.rows.columns == b.rows.columns
-            rows = _shared(b.rows.hashes, b.rows.counts, b.rows.first, a.rows) if comparable else (0, 0, [])
-            ids = _shared(b.ids.hashes, b.ids.counts, b.ids.first, a.ids) if a.ids is not None and b.ids is not None else None
+            rows = _shared(b.rows, a.rows) if comparable else (0, 0, [])
+            ids = _shared(b.ids, a.ids) if a.ids is not None and b.ids is not None else None
             with_id = ctx.columns.id is not None and ctx.columns.id in b.rows.columns
             if (ids is not None and ids[0]) or (rows[0] and with_id):
                 status = Status.FAIL

@@ -22,8 +22,9 @@ from collections import defaultdict
 
 from auditor.checks.base import Check, CheckContext, finding_id
 from auditor.checks.rates import rate_verdicts
-from auditor.engines.digests import HashCounts
+from auditor.engines.digests import HashCounts, HashSummary
 from auditor.engines.profile import Profile
+from auditor.engines.spill import SpilledHashCounts
 from auditor.evidence.model import Finding, Message, Metric, Status
 
 DUPLICATE_ROWS = "quality.duplicate_rows"
@@ -31,12 +32,9 @@ DUPLICATE_IDS = "quality.duplicate_ids"
 DUPLICATE_COLUMNS = "quality.duplicate_columns"
 
 
-def repeat_examples(digest: HashCounts) -> list[dict[str, int]]:
+def repeat_examples(digest: HashCounts | SpilledHashCounts | HashSummary) -> list[dict[str, int]]:
     """``[{row, same_as}]``: example rows that repeat an earlier row, with that earlier row."""
-    if not len(digest.repeats):
-        return []
-    earlier = digest.first_of(digest.repeat_hashes)
-    return [{"row": int(r), "same_as": int(e)} for r, e in zip(digest.repeats, earlier, strict=True)]
+    return digest.repeat_examples()
 
 
 def _not_applicable(check: str, ctx: CheckContext, key: str, **params: object) -> list[Finding]:
@@ -61,7 +59,7 @@ def duplicate_rows(ctx: CheckContext) -> list[Finding]:
         status = statuses[0]
         if status == Status.FAIL and not with_id:
             status = Status.WARN
-        copies = rows.counts[rows.counts > 1]
+        n_groups, n_involved = rows.repeated_groups()
         findings.append(Finding(
             id=finding_id(DUPLICATE_ROWS, profile.dataset), check=DUPLICATE_ROWS, status=status, dataset=profile.dataset,
             requirements=ctx.requirements, thresholds=("max_duplicate_rate", "min_group_size"),
@@ -69,7 +67,7 @@ def duplicate_rows(ctx: CheckContext) -> list[Finding]:
                             p_adjusted=adjusted[0], status=status),),
             message=Message(f"{DUPLICATE_ROWS}.{status.value}", {
                 "dataset": profile.dataset, "n_rows": rows.n_rows, "n_duplicates": int(n_dup),
-                "n_groups": len(copies), "n_rows_involved": int(copies.sum()), "with_id": with_id,
+                "n_groups": n_groups, "n_rows_involved": n_involved, "with_id": with_id,
                 "n_columns": len(rows.columns), "examples": repeat_examples(rows), "threshold": limit,
             }),
         ))
@@ -92,7 +90,7 @@ def duplicate_ids(ctx: CheckContext) -> list[Finding]:
         copies = rows.n_repeated if ids.columns[0] in rows.columns else None
         rate, (low, high), statuses, adjusted = rate_verdicts([n_dup], [max(ids.n_rows, 1)], limit, min_n)
         status = statuses[0]
-        repeated = ids.counts[ids.counts > 1]
+        n_ids = ids.repeated_groups()[0]
         findings.append(Finding(
             id=finding_id(DUPLICATE_IDS, profile.dataset), check=DUPLICATE_IDS, status=status, dataset=profile.dataset,
             requirements=ctx.requirements, thresholds=("max_duplicate_rate", "min_group_size"),
@@ -100,7 +98,7 @@ def duplicate_ids(ctx: CheckContext) -> list[Finding]:
                             threshold=limit, p_adjusted=adjusted[0], status=status),),
             message=Message(f"{DUPLICATE_IDS}.{status.value}", {
                 "dataset": profile.dataset, "column": ids.columns[0], "n_rows": ids.n_rows, "n_duplicates": int(n_dup),
-                "n_ids": len(repeated), "n_exact_copies": None if copies is None else int(copies),
+                "n_ids": n_ids, "n_exact_copies": None if copies is None else int(copies),
                 "n_conflicting": None if copies is None else int(n_dup - copies), "n_missing_id": int(ids.n_skipped),
                 "examples": repeat_examples(ids), "threshold": limit,
             }),

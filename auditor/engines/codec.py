@@ -31,6 +31,7 @@ from auditor.engines.profile import (
     Profile,
 )
 from auditor.engines.sample import PER_CELL, SAMPLE_SIZE, SEED
+from auditor.engines.spill import SpilledHashCounts
 from auditor.profile.format import FORMAT, HASH_FAMILY, PROFILE_VERSION, key_id, keyed_hashes
 from auditor.profile.labels import CANONICAL_LABEL_RULES, MAX_CATEGORIES
 from auditor.validation.results import MAX_EXAMPLES, MIN_VALUE_COUNT, RuleResult
@@ -135,7 +136,7 @@ def _features_back(data: Mapping[str, Any] | None) -> FeatureTable | None:
     return FeatureTable(tuple(data["attributes"]), dict(data["kinds"]), tables)
 
 
-def _summary(digest: HashCounts | HashSummary | None) -> dict[str, Any] | None:
+def _summary(digest: HashCounts | SpilledHashCounts | HashSummary | None) -> dict[str, Any] | None:
     if digest is None:
         return None
     s = digest.summary()
@@ -172,9 +173,14 @@ def _unhex(values: list[str]) -> np.ndarray:
     return np.array([int(v, 16) for v in values], dtype=np.uint64)
 
 
-def _evidence_digest(digest: HashCounts | HashSummary | None, key: bytes) -> dict[str, Any] | None:
+def _evidence_digest(digest: HashCounts | SpilledHashCounts | HashSummary | None, key: bytes) -> dict[str, Any] | None:
     if digest is None:
         return None
+    if isinstance(digest, SpilledHashCounts):
+        # the DuckDB engine's spilled digest, read back into memory to be written: 24-32 bytes per
+        # distinct hash (and the JSON text, several times that), so a profile of 100 M distinct
+        # rows is no candidate for saving with its row evidence
+        digest = digest.materialise()
     if not isinstance(digest, HashCounts):
         raise ValueError("this profile has no row evidence to write (it was loaded without it)")
     keyed = digest if digest.key == key_id(key) else digest.keyed(key)

@@ -37,13 +37,20 @@ Hashing
 Memory
     A hash digest keeps 24 bytes per distinct value (hash, count, first row: three 64-bit
     integers), 32 for the feature digest (plus the feature-vector hash): about 24 MB for a
-    million distinct rows, per digest. Rule results and example lists are bounded.
+    million distinct rows, per digest — 5.6 GB for the three digests of 100 M distinct rows. So
+    the DuckDB engine keeps them on disk instead (:class:`~auditor.engines.spill.SpilledHashCounts`:
+    Parquet part files, queried with DuckDB under a memory limit); both classes answer the
+    checks' questions (:meth:`HashCounts.repeat_examples`, :meth:`HashCounts.conflicts`,
+    :meth:`HashCounts.shared_with`, :meth:`HashCounts.summary`) with identical results. Rule
+    results and example lists are bounded.
 
 Merging
     Every part merges exactly (``digest(A ∪ B) == merge(digest(A), digest(B))`` with B's rows
     after A's): hash digests are concatenated and re-aggregated (first rows of B shifted by the
     row count of A), fingerprints and counts add, example lists keep the first
-    :data:`~auditor.validation.results.MAX_EXAMPLES` positions.
+    :data:`~auditor.validation.results.MAX_EXAMPLES` positions. Spilled digests merge by
+    concatenating their part files (with row offsets), re-aggregated once when first queried;
+    an in-memory digest merged with a spilled one is written to disk first.
 
 What is bounded, what is row evidence
     Statistics (saved with a profile): the sizes of each hash digest — rows, distinct hashes,
@@ -78,6 +85,7 @@ from auditor.validation.results import (
 
 if TYPE_CHECKING:
     from auditor.engines.pandas import ProfilePlan
+    from auditor.engines.spill import SpilledHashCounts
 
 NUMERIC_CODES: tuple[float, ...] = (-1, -2, -3, -7, -8, -9, -77, -88, -99, -999, -9999,
                                     77, 88, 99, 777, 888, 999, 7777, 8888, 9999, 99999, 999999, 9999999)
@@ -233,6 +241,16 @@ class HashCounts:
         """Rows whose hash occurred on an earlier row (duplicates beyond the first of each)."""
         return self.n_rows - len(self.hashes)
 
+    @property
+    def n_distinct(self) -> int:
+        """Distinct hashes."""
+        return len(self.hashes)
+
+    @property
+    def has_groups(self) -> bool:
+        """Whether the digest has feature-vector hashes (the feature digest)."""
+        return self.groups is not None
+
     def first_of(self, hashes: np.ndarray) -> np.ndarray:
         """First row of each of ``hashes`` (all of which must be in the digest)."""
         order = np.argsort(self.hashes, kind="stable")
@@ -243,6 +261,63 @@ class HashCounts:
         """``{copies: number of distinct hashes with that many rows}`` (bounded by √(2·rows) entries)."""
         copies, hashes = np.unique(self.counts, return_counts=True)
         return {int(c): int(h) for c, h in zip(copies, hashes, strict=True)}
+
+    def repeat_examples(self) -> list[dict[str, int]]:
+        """``[{row, same_as}]``: the first example rows that repeat an earlier row, with that earlier row."""
+        if not len(self.repeats):
+            return []
+        earlier = self.first_of(self.repeat_hashes)
+        return [{"row": int(r), "same_as": int(e)} for r, e in zip(self.repeats, earlier, strict=True)]
+
+    def conflicts(self) -> tuple[int, int, list[list[int]]]:
+        """Feature vectors with more than one label hash: ``(vectors, rows, examples)``.
+
+        ``examples`` lists, for the first conflicting vectors (in order of their first row), the
+        first row of each of its labels, ascending.
+        """
+        if self.groups is None:
+            raise ValueError("this digest has no feature-vector hashes")
+        table = pd.DataFrame({"group": self.groups, "n": self.counts, "first": self.first})
+        labels_per_group = table.groupby("group", sort=False)["n"].transform("size").to_numpy()
+        conflicting = table[labels_per_group > 1]
+        if conflicting.empty:
+            return 0, 0, []
+        order = conflicting.groupby("group", sort=False)["first"].min().sort_values(kind="stable")
+        examples = [sorted(int(r) for r in conflicting.loc[conflicting["group"] == g, "first"])
+                    for g in order.index[:MAX_EXAMPLES]]
+        return int(order.size), int(conflicting["n"].sum()), examples
+
+    def shared_with(self, earlier: HashCounts | SpilledHashCounts) -> tuple[int, int, list[dict[str, int]]]:
+        """Rows of this digest whose hash is in ``earlier``: ``(rows, distinct hashes, examples)``.
+
+        ``examples`` are the first such rows (``row``) with their first row in the earlier
+        dataset (``earlier_row``). ``earlier`` may be spilled (:mod:`auditor.engines.spill`).
+        """
+        from auditor.engines.spill import SpilledHashCounts, shared_in_memory_later
+
+        if isinstance(earlier, SpilledHashCounts):
+            return shared_in_memory_later(self, earlier)
+        if not isinstance(earlier, HashCounts):
+            raise ValueError("shared rows need both datasets' hashes: load the profile with its row evidence")
+        if self.key != earlier.key:
+            raise ValueError("cannot compare digests hashed with different keys")
+        shared = np.isin(self.hashes, earlier.hashes)
+        if not shared.any():
+            return 0, 0, []
+        order = np.argsort(self.first[shared], kind="stable")[:MAX_EXAMPLES]
+        rows = self.first[shared][order]
+        there = earlier.first_of(self.hashes[shared][order])
+        examples = [{"row": int(r), "earlier_row": int(e)} for r, e in zip(rows, there, strict=True)]
+        return int(self.counts[shared].sum()), int(shared.sum()), examples
+
+    def materialise(self) -> HashCounts:
+        """Itself (a spilled digest reads its files back into one)."""
+        return self
+
+    def repeated_groups(self) -> tuple[int, int]:
+        """``(hashes with more than one row, rows they cover)``."""
+        copies = self.counts[self.counts > 1]
+        return len(copies), int(copies.sum())
 
     def summary(self) -> HashSummary:
         """The bounded part of the digest: its size and multiplicities, no hashes, no positions."""
@@ -263,10 +338,18 @@ class HashCounts:
             n_skipped=self.n_skipped, key=key_id(key),
         )
 
-    def merge(self, other: HashCounts, offset: int) -> HashCounts:
-        """Digest of the rows of ``self`` followed by the ``offset``-shifted rows of ``other``."""
+    def merge(self, other: HashCounts | SpilledHashCounts, offset: int) -> HashCounts | SpilledHashCounts:
+        """Digest of the rows of ``self`` followed by the ``offset``-shifted rows of ``other``.
+
+        With a spilled ``other`` (:mod:`auditor.engines.spill`) the result is spilled: ``self``
+        is written to ``other``'s spill folder first.
+        """
+        from auditor.engines.spill import SpilledHashCounts
+
         if self.columns != other.columns:
             raise ValueError("cannot merge digests of different columns")
+        if isinstance(other, SpilledHashCounts):
+            return SpilledHashCounts.spill(self, other.folder).merge(other, offset)
         if not isinstance(other, HashCounts):
             raise ValueError("cannot merge a digest with a saved digest summary: load the profile with its row evidence")
         if self.key != other.key:
@@ -289,6 +372,11 @@ class HashCounts:
             repeat_hashes=repeat_hashes[order].astype(np.uint64), groups=groups,
             n_skipped=self.n_skipped + other.n_skipped, key=self.key,
         )
+
+
+def _repeated_groups(multiplicities: Mapping[int, int]) -> tuple[int, int]:
+    """``(hashes with more than one row, rows they cover)`` from ``{copies: hashes}``."""
+    return (sum(h for c, h in multiplicities.items() if c > 1), sum(c * h for c, h in multiplicities.items() if c > 1))
 
 
 @dataclass
@@ -342,6 +430,26 @@ class HashSummary:
     def summary(self) -> HashSummary:
         """Itself."""
         return self
+
+    def repeated_groups(self) -> tuple[int, int]:
+        """``(hashes with more than one row, rows they cover)``."""
+        return _repeated_groups(self.multiplicities)
+
+    def repeat_examples(self) -> list[dict[str, int]]:
+        """Example rows are row evidence: none in a summary."""
+        return []
+
+    def conflicts(self) -> tuple[int, int, list[list[int]]]:
+        """Refused: conflicting labels need the hashes."""
+        raise ValueError("conflicting labels need the feature digest's hashes: load the profile with its row evidence")
+
+    def shared_with(self, earlier: object) -> tuple[int, int, list[dict[str, int]]]:
+        """Refused: shared rows need the hashes."""
+        raise ValueError("shared rows need both datasets' hashes: load the profile with its row evidence")
+
+    def materialise(self) -> HashSummary:
+        """Refused: a summary has no hashes to materialise."""
+        raise ValueError("this digest has no row evidence (it was loaded without it)")
 
     def merge(self, other: object, offset: int) -> HashSummary:
         """Refused: duplicates across two parts need their hashes."""

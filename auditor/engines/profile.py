@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from auditor.engines.associations import FeatureTable
     from auditor.engines.digests import Digests, HashCounts
     from auditor.engines.sample import RowSample
+    from auditor.engines.spill import SpilledHashCounts
 
 SKETCH_ALPHA = 0.01
 """Relative accuracy of the numeric sketches: every quantile is within 1 % of a true value."""
@@ -301,9 +302,11 @@ class Profile:
     @property
     def row_evidence(self) -> RowEvidence:
         """The row-level part, kept in memory beside the statistics (see :class:`RowEvidence`)."""
+        from auditor.engines.digests import HashSummary
+
         d = self.digests
         hashes = {} if d is None else {name: digest for name, digest in (("rows", d.rows), ("ids", d.ids), ("features", d.features))
-                                       if digest is not None and hasattr(digest, "hashes")}
+                                       if digest is not None and not isinstance(digest, HashSummary)}
         examples = {} if d is None else {r.key: r.rows for r in d.rules if r.rows}
         return RowEvidence(sample=self.sample, hashes=hashes, examples=examples)
 
@@ -405,13 +408,13 @@ class RowEvidence:
         The bounded, seeded, stratified row sample (never written).
     hashes
         The hash digests by name (``rows``, ``ids``, ``features``): distinct hashes, their first
-        rows, the repeated rows.
+        rows, the repeated rows (spilled to disk by the DuckDB engine, :mod:`auditor.engines.spill`).
     examples
         Example failing rows per rule key (row numbers, 0-based, in the data's order).
     """
 
     sample: RowSample | None = None
-    hashes: dict[str, HashCounts] = field(default_factory=dict)
+    hashes: dict[str, HashCounts | SpilledHashCounts] = field(default_factory=dict)
     examples: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 

@@ -10,7 +10,8 @@ the whole data, and again with
 * ``spark`` — partitions profiled with ``mapInArrow`` in ``local[2]`` and merged on the driver
   (marker ``spark``: run in its own CI step with ``pytest -m spark``);
 
-and asserts identical findings (ids, statuses, message keys, counts, example rows) with every
+(the DuckDB engine spilling its hash digests to disk, as it does for large files: forced
+here by setting ``SPILL_MIN_ROWS`` to 0) and asserts identical findings (ids, statuses, message keys, counts, example rows) with every
 metric value within 1e-12, and identical dataset evidence apart from the engine's name.
 
 The cases: the bundled sample (``sample_data/benefits``) and a generated dataset with nulls,
@@ -34,6 +35,12 @@ pytestmark = pytest.mark.slow  # each case is a whole audit, 5-30 s
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "benefits" / "audit.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _always_spill(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The DuckDB engine spills its hash digests for these small files too (it does above SPILL_MIN_ROWS)."""
+    monkeypatch.setattr(duck, "SPILL_MIN_ROWS", 0)
 
 
 @pytest.fixture(scope="module")
