@@ -15,6 +15,6 @@ import os
 from hypothesis import HealthCheck, settings
 
 _COMMON = {"deadline": None, "suppress_health_check": list(HealthCheck), "print_blob": True, "database": None}
-settings.register_profile("ci", max_examples=40, derandomize=True, **_COMMON)
+settings.register_profile("ci", max_examples=300, derandomize=True, **_COMMON)
 settings.register_profile("long", max_examples=int(os.environ.get("AUDITOR_LONG_EXAMPLES", "10000")), **_COMMON)
 settings.load_profile("ci")

@@ -146,3 +146,14 @@ def test_cli_on_a_hostile_table_writes_a_sound_report(tmp_path: Path, fmt: str) 
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     _assert_sound(json.loads((tmp_path / "out" / "evidence.json").read_text(encoding="utf-8")), html)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.xfail(strict=True, reason="open bug found by the long run: a protected attribute named like a column of "
+                                       "the checks' group tables (n, x) makes checks raise 'cannot insert n, already exists'")
+@pytest.mark.parametrize("name", ["n", "x"])
+def test_protected_attribute_named_like_an_internal_column(name: str) -> None:
+    """Falsifying examples of the long run (seeds 101, 102), shrunk: one row, one group."""
+    frame = pd.DataFrame({name: ["g0", "g1", "g0", "g1"] * 10, "label": [0, 1, 1, 0] * 10, "f": range(40)})
+    result = auditor.audit({"data": {"training": frame}, "columns": {"protected": [name], "target": "label"},
+                            "checks": {"skip": _SKIPPED}})
+    _assert_sound(result.to_dict(), result.to_html())
