@@ -17,12 +17,14 @@ from hypothesis import strategies as st
 
 FEATURE_KINDS = (
     "int", "float", "float_special", "str_unicode", "str_blank", "bytes", "bool", "datetime", "datetime_tz",
-    "mixed_object", "categorical", "nullable_int", "nullable_bool", "string_dtype", "all_null", "constant", "list",
+    "mixed_object", "categorical", "categorical_null", "nullable_int", "nullable_float", "nullable_bool", "string_dtype",
+    "int_extreme", "all_null", "constant", "list",
 )
-LABEL_KINDS = ("binary", "binary_str", "bool", "one_class", "all_null", "three_values", "rate_zero", "rate_one", "with_missing")
+LABEL_KINDS = ("binary", "binary_str", "bool", "one_class", "all_null", "three_values", "rate_zero", "rate_one", "with_missing",
+               "by_group")  # by_group: 1 in the first group, 0 elsewhere, so group rates are exactly 0 and 1
 PREDICTION_KINDS = ("none", "binary", "constant", "all_null", "rate_zero", "rate_one", "with_missing")
 SCORE_KINDS = ("none", "unit", "outside", "with_special")
-GROUP_KINDS = ("balanced", "skewed", "singletons", "all_null", "with_null")
+GROUP_KINDS = ("balanced", "skewed", "singletons", "all_null", "with_null", "int_codes")
 
 HOSTILE_NAMES = ("a|b", 'say "hi"', "it's", "tab\there", "<script>alert(1)</script>", "</td><script>x</script>",
                  "  spaced  ", "ünïcödé", "日本語", "col,comma", "new\nline", "-8", "&amp;", "{{ 7*7 }}", "{% raw %}")
@@ -31,6 +33,32 @@ _NAME = st.one_of(
     st.sampled_from(HOSTILE_NAMES),
     st.text(alphabet=string.ascii_letters + string.digits + "_ <>|\"'&é", min_size=1, max_size=12),
 )
+
+
+# Column names the checks' own group tables use next to the protected attributes: a protected
+# attribute called ``n`` or ``x`` collides with them ("cannot insert n, already exists"; an open
+# bug, pinned by ``test_protected_attribute_named_like_an_internal_column`` as a strict xfail).
+# Drawn names that hit one get a suffix so the run goes on to find other bugs.
+INTERNAL_NAMES = frozenset({"n", "x", "wn", "wx", "pos", "neg", "column", "n_group", "tp", "fp", "tn", "fn",
+                            "missing", "weight", "size", "rows", "count", "key", "value", "group", "item"})
+
+
+def _unique(drawn: list[str]) -> list[str]:
+    """Drawn names made distinct (after strip and case-fold) by a suffix, blank ones replaced.
+
+    Deduplicating here rather than with ``unique_by`` keeps every draw valid: a filter on the
+    small hostile pool rejected a third of the examples.
+    """
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, name in enumerate(drawn):
+        name = name if name.strip() else f"c{i}"
+        name = f"{name}_" if name in INTERNAL_NAMES else name
+        while name.strip().lower() in seen:
+            name = f"{name}_{i}"
+        seen.add(name.strip().lower())
+        names.append(name)
+    return names
 
 
 @dataclass(frozen=True)
@@ -52,12 +80,11 @@ class Case:
 @st.composite
 def cases(draw: st.DrawFn, *, max_rows: int = 3000, lists: bool = True) -> Case:
     """A table description: 0-``max_rows`` rows, any dtypes, 1-60 groups, odd labels and names."""
-    rows = draw(st.one_of(st.integers(0, 40), st.integers(0, max_rows)))
+    # a third of the draws span the whole range; most are small, where the odd cases (empty groups,
+    # one row, one class) live and an example costs a fraction of a 3,000-row audit
+    rows = draw(st.one_of(st.integers(0, 40), st.integers(0, 300), st.integers(0, max_rows)))
     kinds = FEATURE_KINDS if lists else tuple(k for k in FEATURE_KINDS if k != "list")
-    names = draw(st.lists(_NAME, min_size=3, max_size=10, unique_by=lambda s: s.strip().lower()))
-    names = [n for n in names if n.strip()]
-    while len(names) < 3:
-        names.append(f"c{len(names)}")
+    names = _unique(draw(st.lists(_NAME, min_size=3, max_size=10)))
     n_prot = draw(st.integers(1, min(2, len(names) - 2)))
     protected = tuple((names[i], draw(st.sampled_from((1, 2, 3, 7, 60)) | st.integers(1, 60)), draw(st.sampled_from(GROUP_KINDS)))
                       for i in range(n_prot))
@@ -104,6 +131,13 @@ def _feature(kind: str, n: int, rng: np.random.Generator) -> Any:
         return rng.choice(pool, n)
     if kind == "categorical":
         return pd.Categorical(rng.choice(np.array(["a", "b", "c"]), n), categories=["a", "b", "c", "unused"])
+    if kind == "categorical_null":
+        return pd.Categorical(np.where(hole, None, rng.choice(np.array(["<script>c</script>", "d"]), n)))
+    if kind == "nullable_float":
+        values = rng.choice(np.array([0.5, -1.0, np.inf, 0.0]), n)
+        return pd.array(np.where(hole, None, values).tolist(), dtype="Float64")
+    if kind == "int_extreme":
+        return rng.choice(np.array([np.iinfo(np.int64).min, np.iinfo(np.int64).max, 0, -1], dtype=np.int64), n)
     if kind == "nullable_int":
         return pd.array(np.where(hole, None, rng.integers(0, 5, n)).tolist(), dtype="Int64")
     if kind == "nullable_bool":
@@ -124,7 +158,9 @@ def _groups(k: int, kind: str, n: int, rng: np.random.Generator) -> Any:
         return pd.Series([None] * n, dtype=object)
     if kind == "singletons":
         return np.array([f"g{i}" for i in range(n)], dtype=object) if n else np.array([], dtype=object)
-    labels = np.array([f"g{i}" if i % 5 else f"<g{i}>" for i in range(k)], dtype=object)
+    if kind == "int_codes":
+        return rng.integers(0, k, n)
+    labels = np.array([f"g{i}" if i % 5 else (f"<g{i}>" if i % 10 else f"<script>g{i}") for i in range(k)], dtype=object)
     p = None if kind == "balanced" else (lambda w: w / w.sum())(0.5 ** np.arange(k))
     values = rng.choice(labels, n, p=p).astype(object)
     if kind == "with_null":
@@ -166,7 +202,11 @@ def materialise(case: Case) -> tuple[pd.DataFrame, dict[str, Any]]:
     labels: set[Any] = set()
     if case.target is not None:
         name, kind = case.target
-        data[name] = _labels(kind, n, rng)
+        if kind == "by_group":
+            first = pd.Series(data[case.protected[0][0]])
+            data[name] = (first == first.dropna().iloc[0]).astype(int).to_numpy() if first.notna().any() else np.zeros(n, int)
+        else:
+            data[name] = _labels(kind, n, rng)
         columns["target"] = name
         labels = {v for v in pd.Series(data[name]).dropna().unique().tolist()}
     pname, pkind = case.prediction

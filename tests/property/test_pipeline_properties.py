@@ -10,6 +10,10 @@ process as well as the ``auditor audit`` command on CSV and Parquet files:
 * the evidence validates against the shipped JSON Schema and holds no non-finite number;
 * a report exists after exit 0, 1 or 3, and a user error leaves no output folder behind;
 * no HTML holds a ``<script`` (the report has no scripts; user text is escaped).
+
+Profiles (``conftest.py``): ``ci``, the default, 240 in-process + 60 CLI examples on 0-300 rows
+with a fixed seed (about 2.5 min); ``--hypothesis-profile=long``, 10,000 + 2,500 on 0-3,000 rows.
+The long run's figures are in benchmarks/README.md (test durations).
 """
 
 from __future__ import annotations
@@ -35,6 +39,11 @@ from auditor.evidence import validate_evidence
 from tests.property.strategies import Case, cases, materialise
 
 _SKIPPED = ["representativeness.reference_population"]  # no reference file in a generated case
+
+
+# The long profile draws tables of 0-3,000 rows; the ci profile (a few hundred examples, in the
+# default run) of 0-300 rows, where an example costs a fraction of a second instead of seconds.
+_MAX_ROWS = 300 if settings.get_current_profile_name() == "ci" else 3000
 
 
 def _plain(value: Any) -> Any:
@@ -70,8 +79,7 @@ def _datasets(frame: pd.DataFrame, layout: str) -> dict[str, pd.DataFrame]:
     return {layout if layout != "split" else "training": frame}
 
 
-@pytest.mark.slow
-@given(case=cases(), layout=st.sampled_from(("training", "test", "split")), language=st.sampled_from(("en", "nl")))
+@given(case=cases(max_rows=_MAX_ROWS), layout=st.sampled_from(("training", "test", "split")), language=st.sampled_from(("en", "nl")))
 def test_audit_in_process_never_crashes(case: Case, layout: str, language: str) -> None:
     frame, columns = materialise(case)
     note(f"columns={columns}\n{frame.dtypes}\n{frame.head()}")
@@ -98,9 +106,8 @@ def _write(frame: pd.DataFrame, folder: Path, fmt: str) -> str | None:
     return "data.parquet"
 
 
-@pytest.mark.slow
 @settings(max_examples=max(10, settings.default.max_examples // 4))  # each example writes and reads files
-@given(case=cases(max_rows=1500), fmt=st.sampled_from(("csv", "parquet")), strict=st.booleans())
+@given(case=cases(max_rows=min(_MAX_ROWS, 1500)), fmt=st.sampled_from(("csv", "parquet")), strict=st.booleans())
 def test_cli_on_files_never_crashes(case: Case, fmt: str, strict: bool) -> None:
     frame, columns = materialise(case)
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,3 +153,14 @@ def test_cli_on_a_hostile_table_writes_a_sound_report(tmp_path: Path, fmt: str) 
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     _assert_sound(json.loads((tmp_path / "out" / "evidence.json").read_text(encoding="utf-8")), html)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.xfail(strict=True, reason="open bug found by the long run: a protected attribute named like a column of "
+                                       "the checks' group tables (n, x) makes checks raise 'cannot insert n, already exists'")
+@pytest.mark.parametrize("name", ["n", "x"])
+def test_protected_attribute_named_like_an_internal_column(name: str) -> None:
+    """Falsifying examples of the long run (seeds 101, 102), shrunk: one row, one group."""
+    frame = pd.DataFrame({name: ["g0", "g1", "g0", "g1"] * 10, "label": [0, 1, 1, 0] * 10, "f": range(40)})
+    result = auditor.audit({"data": {"training": frame}, "columns": {"protected": [name], "target": "label"},
+                            "checks": {"skip": _SKIPPED}})
+    _assert_sound(result.to_dict(), result.to_html())
