@@ -35,14 +35,6 @@ _NAME = st.one_of(
 )
 
 
-# Column names the checks' own group tables use next to the protected attributes: a protected
-# attribute called ``n`` or ``x`` collides with them ("cannot insert n, already exists"; an open
-# bug, pinned by ``test_protected_attribute_named_like_an_internal_column`` as a strict xfail).
-# Drawn names that hit one get a suffix so the run goes on to find other bugs.
-INTERNAL_NAMES = frozenset({"n", "x", "wn", "wx", "pos", "neg", "column", "n_group", "tp", "fp", "tn", "fn",
-                            "missing", "weight", "size", "rows", "count", "key", "value", "group", "item"})
-
-
 def _unique(drawn: list[str]) -> list[str]:
     """Drawn names made distinct (after strip and case-fold) by a suffix, blank ones replaced.
 
@@ -53,7 +45,6 @@ def _unique(drawn: list[str]) -> list[str]:
     seen: set[str] = set()
     for i, name in enumerate(drawn):
         name = name if name.strip() else f"c{i}"
-        name = f"{name}_" if name in INTERNAL_NAMES else name
         while name.strip().lower() in seen:
             name = f"{name}_{i}"
         seen.add(name.strip().lower())
