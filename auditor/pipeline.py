@@ -19,7 +19,7 @@ from auditor.checks.base import error_finding
 from auditor.checks.governance import datasheet
 from auditor.checks.groups import without_attributes
 from auditor.engines.base import DatasetHandle, Engine, ProfilePlan, get_engine, logical_types
-from auditor.engines.profile import Profile, canonical_label
+from auditor.engines.profile import KMV_K, Profile, canonical_label
 from auditor.errors import DataError, EngineError, SpecError
 from auditor.evidence.model import Finding, Message, Status, worst
 from auditor.evidence.result import SCHEMA_VERSION, AuditResult, seal
@@ -217,7 +217,10 @@ def _dataset_entry(dataset: DatasetHandle, profile: Profile) -> dict[str, Any]:
         "roles": profile.roles,
         "column_summaries": [
             {"name": c.name, "logical_type": c.logical, "arrow_type": dataset.schema[c.name].arrow if c.name in dataset.schema else None,
-             "kind": c.kind, "n_missing": c.n_missing, "n_distinct": c.n_distinct}
+             "kind": c.kind, "n_missing": c.n_missing, "n_distinct": c.n_distinct,
+             **({} if c.top is None else {"distinct_estimate": {
+                 "value": c.top.n_distinct, "exact": c.top.distinct_exact, "relative_error": c.top.relative_error,
+                 "method": f"KMV, k = {KMV_K}", "top_values": len(c.top.counters), "count_error": c.top.error}})}
             for c in profile.columns.values()
         ],
     }

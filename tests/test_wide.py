@@ -74,3 +74,32 @@ def test_the_score_model_keeps_the_features_that_explain_the_score() -> None:
     design = pd.DataFrame({f: proxies._design(frame, f) for f in ["driver", *[f"f{i}" for i in range(200)]]})
     kept = proxies._screen(design, frame["score"].to_numpy(dtype=float), 10)
     assert len(kept) == 10 and "driver" in kept
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_proxy_messages_say_how_many_features_were_screened_and_modelled(language: str) -> None:
+    from auditor.render.i18n import Translator
+
+    t = Translator(language, strict=True)
+    proxy = {"dataset": "training", "attribute": "sex", "threshold": 0.3, "flagged": [], "unmeasured": [],
+             "strongest": [{"feature": "f1", "cramers_v": 0.1}], "n_features": 4321, "n_screened": 4319,
+             "n_model_features": 17, "n_joint_features": 47, "joint_balanced_accuracy": 0.55, "chance": 0.5,
+             "sample_rows": 2000, "sample_seed": 0, "folds": 5}
+    for status in ("pass", "warn", "fail"):
+        text = str(t.message(f"bias.proxy_features.{status}", proxy))
+        assert all(figure in text for figure in ("4.321" if language == "nl" else "4,321", "4.319" if language == "nl"
+                                                  else "4,319", " 17 ", " 47 ")), text
+        alone = str(t.message(f"bias.proxy_features.{status}", {**proxy, "n_joint_features": 0}))
+        joint = "en 47 samen" if language == "nl" else "and 47 together"
+        assert joint in text and joint not in alone and " 17 " in alone
+    score = {"dataset": "training", "attribute": "sex", "score": "score", "reference": {"sex": "M"}, "threshold": 0.2,
+             "score_sd": 0.1, "flagged": [], "n_features": 4321, "n_model_features": 50, "screening": "anova",
+             "sample_rows": 2000, "sample_seed": 0, "folds": 5, "min_group_size": 30}
+    anova = "variantieanalyse" if language == "nl" else "analysis of variance"
+    for status in ("pass", "warn", "fail", "insufficient_evidence"):
+        text = str(t.message(f"bias.direct_distinction.score_{status}", score))
+        assert " 50 " in text and anova in text, text
+        assert anova not in str(t.message(f"bias.direct_distinction.score_{status}", {**score, "screening": None}))
+    # evidence written before these parameters existed still renders (the sentence is left out)
+    old = {k: v for k, v in proxy.items() if k not in ("n_screened", "n_model_features", "n_joint_features")}
+    assert "4.319" not in str(t.message("bias.proxy_features.pass", old)) and "4,319" not in str(t.message("bias.proxy_features.pass", old))

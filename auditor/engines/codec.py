@@ -23,12 +23,15 @@ from auditor.engines.profile import (
     _GAMMA,
     _KEY_OFFSET,
     COUNT,
+    KMV_K,
     SCORE_BIN,
     SKETCH_ALPHA,
+    TOP_K,
     ColumnProfile,
     GroupTable,
     NumericSummary,
     Profile,
+    TopValues,
 )
 from auditor.engines.sample import PER_CELL, SAMPLE_SIZE, SEED
 from auditor.engines.spill import SpilledHashCounts
@@ -58,7 +61,8 @@ def header(engine: str, row_evidence: Mapping[str, Any] | None) -> dict[str, Any
         "engine": engine,
         "libraries": _versions(),
         "sketch": {"family": "log-bucket (DDSketch-style)", "alpha": SKETCH_ALPHA, "gamma": _GAMMA, "key_offset": _KEY_OFFSET},
-        "limits": {"max_categories": MAX_CATEGORIES, "max_examples": MAX_EXAMPLES, "min_value_count": MIN_VALUE_COUNT},
+        "limits": {"max_categories": MAX_CATEGORIES, "max_examples": MAX_EXAMPLES, "min_value_count": MIN_VALUE_COUNT,
+                   "top_k": TOP_K, "kmv_k": KMV_K},
         "sample": {"size": SAMPLE_SIZE, "per_cell": PER_CELL, "seed": SEED, "written": False},
         "canonical_labels": dict(CANONICAL_LABEL_RULES),
         "hash_family": dict(HASH_FAMILY),
@@ -120,6 +124,27 @@ def _numeric_back(data: Mapping[str, Any] | None) -> NumericSummary | None:
         min=math.inf if data["min"] is None else float(data["min"]), max=-math.inf if data["max"] is None else float(data["max"]),
         sketch={int(k): int(c) for k, c in data["sketch"]},
     )
+
+
+def _top(top: TopValues | None) -> dict[str, Any] | None:
+    if top is None:
+        return None
+    return {"n": top.n, "error": top.error, "counters": [[v, c] for v, c in sorted(top.counters.items())],
+            "hashes": _hex(top.hashes)}
+
+
+def _top_back(data: Mapping[str, Any] | None) -> TopValues | None:
+    if data is None:
+        return None
+    counters = {}
+    for pair in data["counters"]:
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and isinstance(pair[1], int)):
+            raise ValueError(f"a counter of a bounded column must be [label, count]; found {pair!r:.80}")
+        counters[pair[0]] = pair[1]
+    hashes = _unhex(data["hashes"])
+    if len(hashes) > KMV_K or not np.all(hashes[1:] > hashes[:-1]):
+        raise ValueError(f"the hashes of a bounded column must be at most {KMV_K}, ascending and distinct")
+    return TopValues(n=int(data["n"]), counters=counters, error=int(data["error"]), hashes=hashes)
 
 
 def _features(table: FeatureTable | None) -> dict[str, Any] | None:
@@ -209,7 +234,8 @@ def to_document(profile: Profile, *, row_evidence_key: bytes | None = None) -> d
         "roles": dict(profile.roles),
         "row_missing": [[k, n] for k, n in sorted(profile.row_missing.items())],
         "columns": [{"name": c.name, "logical": c.logical, "kind": c.kind, "n_missing": c.n_missing,
-                     "counts": None if c.counts is None else dict(c.counts), "numeric": _numeric(c.numeric)}
+                     "counts": None if c.counts is None else dict(c.counts), "numeric": _numeric(c.numeric),
+                     "top": _top(c.top)}
                     for c in profile.columns.values()],
         "groups": None if profile.groups is None else {
             "attributes": list(profile.groups.attributes), "cells": _table(profile.groups.cells),
@@ -259,7 +285,7 @@ def from_document(document: Mapping[str, Any], *, row_evidence_key: bytes | None
     columns = {
         c["name"]: ColumnProfile(name=c["name"], logical=c["logical"], kind=c["kind"], n_missing=c["n_missing"],
                                  counts=None if c["counts"] is None else {str(k): int(v) for k, v in c["counts"].items()},
-                                 numeric=_numeric_back(c["numeric"]))
+                                 numeric=_numeric_back(c["numeric"]), top=_top_back(c.get("top")))
         for c in data["columns"]
     }
     groups = None

@@ -19,17 +19,21 @@ from auditor.engines.bins import apply_bins
 from auditor.engines.digests import apply_missing_values, compute_digests
 from auditor.engines.profile import (
     COUNT,
+    KMV_K,
     LABEL,
     MAX_CATEGORIES,
     PREDICTION,
     SCORE_BIN,
+    TOP_K,
     ColumnProfile,
     GroupTable,
     NumericSummary,
     Profile,
+    TopValues,
     canonical_label,
     sketch_keys,
     tidy_table,
+    value_hashes,
 )
 from auditor.engines.sample import draw_sample
 
@@ -152,6 +156,26 @@ def _category_counts(counts: pd.Series | None) -> dict[str, int] | None:
     return dict(sorted(out.items()))
 
 
+def _top_values(series: pd.Series, kind: ColumnKind) -> TopValues:
+    """The bounded summary of a column with more than :data:`MAX_CATEGORIES` distinct values: the
+    same as :meth:`TopValues.from_counts` of its exact counts, labelling only the values that can
+    keep a counter (the :data:`~auditor.engines.profile.TOP_K` + 1 largest counts)."""
+    counts = series.value_counts(dropna=True, sort=False)
+    raw = counts.index
+    hash_kind = "numeric" if kind == "numeric" else "categorical"
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        hashes = value_hashes(raw.to_numpy(dtype=float, na_value=np.nan), "numeric")  # distinct numbers, distinct labels
+    elif pd.api.types.infer_dtype(raw, skipna=True) == "string":
+        hashes = value_hashes(raw.to_numpy(dtype=object), hash_kind)  # text is its own canonical label
+    else:  # mixed objects: canonical labels can merge raw values, so count by label
+        exact = _category_counts(counts) or {}
+        return TopValues.from_counts(exact, value_hashes(list(exact), hash_kind))
+    order = np.argsort(-counts.to_numpy(), kind="stable")[: TOP_K + 1]
+    top = TopValues(int(counts.to_numpy().sum()), _category_counts(counts.iloc[order]) or {}, 0,
+                    np.unique(hashes.astype(np.uint64))[:KMV_K])
+    return top._reduced()
+
+
 def _float_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
     if kind == "datetime":
         stamps = series.to_numpy(dtype="datetime64[ns]")
@@ -194,6 +218,7 @@ def profile_column(series: pd.Series, logical: LogicalType | None = None, *, n_m
         n_missing=int(series.isna().sum()) if n_missing is None else n_missing,
         counts=_category_counts(counts),
         numeric=numeric,
+        top=_top_values(series, kind) if counts is None and kind != "datetime" else None,
     )
 
 

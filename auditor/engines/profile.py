@@ -79,6 +79,103 @@ def sketch_value(key: int) -> float:
     return value if key > 0 else -value
 
 
+TOP_K = 100
+"""Counters of the bounded summary of a high-cardinality column (Misra–Gries): any value with more
+than ``n / (TOP_K + 1)`` occurrences (1 % of the values) is listed, each count within the recorded
+error bound."""
+
+KMV_K = 1024
+"""Hashes kept for the distinct-count estimate (k minimum values): relative standard error
+``1 / sqrt(KMV_K - 2)`` ≈ 3.1 %, exact below ``KMV_K`` distinct values."""
+
+_HASH_SPACE = float(2**64)
+
+
+def value_hashes(labels: Any, kind: str) -> np.ndarray:
+    """64-bit hashes of canonical values for the distinct-count estimate: numbers as float64 (so 1 and
+    1.0 agree), everything else as the UTF-8 text of its canonical label (``pandas.util.hash_array``)."""
+    if isinstance(labels, np.ndarray) and labels.dtype.kind == "f":
+        numbers, text = labels, np.zeros(len(labels), dtype=bool)
+    else:
+        labels = np.asarray([str(v) for v in labels], dtype=object)
+        if kind != "numeric":
+            return pd.util.hash_array(labels, categorize=False)
+        numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        text = np.isnan(numbers)  # a label of a numeric column that does not read as a number: its text
+    numbers = np.where(numbers == 0, 0.0, numbers)  # -0.0 and 0.0 are one value
+    out = pd.util.hash_array(np.where(text, 0.0, numbers), categorize=False)
+    if text.any():
+        out[text] = pd.util.hash_array(np.asarray(labels, dtype=object)[text], categorize=False)
+    return out
+
+
+@dataclass
+class TopValues:
+    """Bounded, mergeable summary of a column with more than :data:`MAX_CATEGORIES` distinct values.
+
+    Attributes
+    ----------
+    n
+        Non-missing values summarised.
+    counters
+        Misra–Gries counters by canonical label: for every value, ``counters.get(v, 0) <= count(v)
+        <= counters.get(v, 0) + error``. At most :data:`TOP_K` labels, so it is *not* the list of
+        all values: the others are not listed.
+    error
+        The bound above; at most ``(n - sum(counters)) / (TOP_K + 1)`` (Agarwal et al., *Mergeable
+        summaries*, 2012), so any value with more than ``n / (TOP_K + 1)`` occurrences is listed.
+    hashes
+        The :data:`KMV_K` smallest distinct 64-bit value hashes (:func:`value_hashes`), ascending:
+        merging keeps the smallest of the union, exactly as if computed on the whole column.
+    """
+
+    n: int
+    counters: dict[str, int]
+    error: int
+    hashes: np.ndarray
+
+    @classmethod
+    def from_counts(cls, counts: dict[str, int], hashes: np.ndarray) -> TopValues:
+        """The summary of exact counts (canonical labels) and the hashes of their values."""
+        return cls(sum(counts.values()), dict(counts), 0, np.unique(hashes.astype(np.uint64))[:KMV_K])._reduced()
+
+    def _reduced(self) -> TopValues:
+        if len(self.counters) <= TOP_K:
+            return self
+        cut = sorted(self.counters.values(), reverse=True)[TOP_K]  # the (k+1)-th largest counter
+        kept = {label: c - cut for label, c in self.counters.items() if c > cut}
+        return TopValues(self.n, dict(sorted(kept.items())), self.error + cut, self.hashes)
+
+    @property
+    def distinct_exact(self) -> bool:
+        """Whether :attr:`n_distinct` is exact (fewer than :data:`KMV_K` distinct values)."""
+        return len(self.hashes) < KMV_K
+
+    @property
+    def n_distinct(self) -> int:
+        """Distinct non-missing values: exact below :data:`KMV_K`, else the KMV estimate
+        ``(k - 1) / u_k`` (``u_k``: the k-th smallest hash as a fraction of 2**64; unbiased, relative
+        standard error :attr:`relative_error`)."""
+        if self.distinct_exact:
+            return len(self.hashes)
+        return int(round((KMV_K - 1) / ((float(self.hashes[-1]) + 1.0) / _HASH_SPACE)))
+
+    @property
+    def relative_error(self) -> float:
+        """Relative standard error of :attr:`n_distinct` (0 when exact)."""
+        return 0.0 if self.distinct_exact else 1.0 / math.sqrt(KMV_K - 2)
+
+    def merge(self, other: TopValues) -> TopValues:
+        """Combine the summaries of two disjoint parts of a column (the bounds add; see :attr:`error`)."""
+        hashes = np.union1d(self.hashes, other.hashes)[:KMV_K]
+        return TopValues(self.n + other.n, _add_counts(self.counters, other.counters), self.error + other.error,
+                         hashes)._reduced()
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, TopValues) and (self.n, self.counters, self.error) == (other.n, other.counters, other.error)
+                and np.array_equal(self.hashes, other.hashes))
+
+
 def _add_counts(a: dict[Any, int], b: dict[Any, int]) -> dict[Any, int]:
     out = dict(a)
     for key, count in b.items():
@@ -150,10 +247,14 @@ class ColumnProfile:
     n_missing
         Missing cells (None, NaN, NaT).
     counts
-        Category counts by canonical label; ``None`` when the column has more than
-        :data:`MAX_CATEGORIES` distinct values.
+        Category counts by canonical label, complete; ``None`` when the column has more than
+        :data:`MAX_CATEGORIES` distinct values (then :attr:`top` holds its bounded summary).
     numeric
         For numeric columns: moments, extremes, sketch.
+    top
+        For a column with more than :data:`MAX_CATEGORIES` distinct values (not dates): its
+        bounded summary, the most frequent values with an error bound and a distinct-count
+        estimate (:class:`TopValues`).
     """
 
     name: str
@@ -162,27 +263,38 @@ class ColumnProfile:
     n_missing: int
     counts: dict[str, int] | None = None
     numeric: NumericSummary | None = None
+    top: TopValues | None = None
 
     @property
     def n_distinct(self) -> int | None:
-        """Number of distinct non-missing values, when counts are kept."""
+        """Number of distinct non-missing values, when counts are kept (exact)."""
         return None if self.counts is None else len(self.counts)
+
+    def _bounded(self, kind: str) -> TopValues | None:
+        if self.top is not None or self.counts is None:
+            return self.top
+        return TopValues.from_counts(self.counts, value_hashes(list(self.counts), kind))
 
     def merge(self, other: ColumnProfile) -> ColumnProfile:
         """Combine the profiles of the same column over two disjoint sets of rows."""
         counts: dict[str, int] | None = None
+        top: TopValues | None = None
+        kind = self.kind if self.kind == other.kind else "categorical"
         if self.counts is not None and other.counts is not None:
             counts = _add_counts(self.counts, other.counts)
-            if len(counts) > MAX_CATEGORIES:
+            if len(counts) > MAX_CATEGORIES:  # the same summary as of the whole column
+                top = TopValues.from_counts(counts, value_hashes(list(counts), kind))
                 counts = None
+        else:
+            a, b = self._bounded(kind), other._bounded(kind)
+            top = a.merge(b) if a is not None and b is not None else None
         numeric = None
         if self.numeric is not None and other.numeric is not None:
             numeric = self.numeric.merge(other.numeric)
         else:
             numeric = self.numeric or other.numeric
-        kind = self.kind if self.kind == other.kind else "categorical"
         logical = self.logical if self.logical == other.logical else "string"
-        return ColumnProfile(self.name, logical, kind, self.n_missing + other.n_missing, counts, numeric)
+        return ColumnProfile(self.name, logical, kind, self.n_missing + other.n_missing, counts, numeric, top)
 
 
 def tidy_table(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -418,5 +530,6 @@ class RowEvidence:
     examples: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
-__all__ = ["COUNT", "LABEL", "MAX_CATEGORIES", "PREDICTION", "SCORE_BIN", "ColumnKind", "ColumnProfile", "GroupTable",
-           "NumericSummary", "Profile", "RowEvidence", "canonical_label", "sketch_keys", "sketch_value", "tidy_table"]
+__all__ = ["COUNT", "KMV_K", "LABEL", "MAX_CATEGORIES", "PREDICTION", "SCORE_BIN", "TOP_K", "ColumnKind", "ColumnProfile", "GroupTable",
+           "NumericSummary", "Profile", "RowEvidence", "TopValues", "canonical_label", "sketch_keys", "sketch_value", "tidy_table",
+           "value_hashes"]

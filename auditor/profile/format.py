@@ -17,6 +17,12 @@ file that validates against ``profile.schema.json`` (next to this module, :func:
     rows) and, for each hash digest, only its size: rows, distinct hashes and the histogram of
     multiplicities (``[[copies, hashes], ...]``), from which duplicate counts follow. Long tables
     are ``{"columns": [...], "rows": [[...], ...]}`` with ``null`` for a missing key.
+    A column with more than ``limits.max_categories`` (1,000) distinct values has ``counts: null``
+    and, from version 2, ``top``: at most ``limits.top_k`` (100) Misra–Gries counters, each value's
+    true count in ``[counter, counter + error]`` with ``error <= n / (top_k + 1)`` (so every value
+    above 1 % of the values is listed; merging adds the bounds), and the ``limits.kmv_k`` (1,024)
+    smallest distinct value hashes, whose distinct-count estimate has a relative standard error of
+    ``1 / sqrt(kmv_k - 2)`` ≈ 3.1 % (exact below ``kmv_k`` distinct values; the hashes merge exactly).
 ``row_evidence``
     ``null`` unless the caller asked for it with a secret key. Then: the hash digests (distinct
     hashes, their counts and first rows, repeated rows) and the rule results' example rows, with
@@ -42,9 +48,13 @@ from typing import Any
 from auditor.errors import DataError
 
 FORMAT = "auditor-profile"
-PROFILE_VERSION = 1
-"""Version of the format written; a reader reads exactly the versions in :data:`READABLE_VERSIONS`."""
-READABLE_VERSIONS = (1,)
+PROFILE_VERSION = 2
+"""Version of the format written; a reader reads exactly the versions in :data:`READABLE_VERSIONS`.
+
+Version 2 added ``top`` to each column (the bounded summary of a column with more than
+``limits.max_categories`` distinct values); a version-1 profile reads with no such summary (its
+high-cardinality columns have neither counts nor top values, as when it was written)."""
+READABLE_VERSIONS = (1, 2)
 
 HASH_FAMILY: Mapping[str, Any] = {
     "name": "auditor-rowhash/1",

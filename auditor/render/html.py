@@ -33,6 +33,7 @@ from auditor.render.i18n import (
     format_interval,
     format_metric,
     format_number,
+    format_percent,
 )
 from auditor.render.privacy import PRIVACY_FLOOR, below_floor
 from auditor.resources import reports_dir
@@ -626,6 +627,19 @@ class _Report:
                      "source": run.get("spec_file") or str(self.t("report.appendix.spec_in_memory")), "sha256": run.get("spec_sha256", "")})
         return rows
 
+    def _distinct(self, column: Mapping[str, Any]) -> str:
+        """The distinct count of a datasheet row; an estimate says so, with its relative error."""
+        if column.get("n_distinct") is not None:
+            return format_number(column["n_distinct"], self.lang)
+        estimate = column.get("distinct_estimate")
+        if not estimate:
+            return str(self.t("report.datasheet.many"))
+        value = format_number(estimate["value"], self.lang)
+        if estimate.get("exact"):
+            return value
+        return str(self.t("report.datasheet.estimate", value=value, error=format_percent(2 * estimate["relative_error"], self.lang),
+                          top=format_number(estimate["top_values"], self.lang)))
+
     def datasheets(self) -> list[dict[str, Any]]:
         out = []
         for d in self.ev.get("datasets") or []:
@@ -633,7 +647,7 @@ class _Report:
             columns = [
                 {"name": c["name"], "kind": str(self.t(f"report.kind.{c['kind']}")), "dtype": c.get("logical_type") or c.get("dtype") or "",
                  "missing": format_number(c.get("n_missing"), self.lang),
-                 "distinct": format_number(c["n_distinct"], self.lang) if c.get("n_distinct") is not None else str(self.t("report.datasheet.many")),
+                 "distinct": self._distinct(c),
                  "role": ", ".join(str(self.t(f"report.column_role.{r}")) for r, col in roles.items() if col == c["name"])}
                 for c in d.get("column_summaries") or []
             ]

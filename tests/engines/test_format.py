@@ -30,7 +30,7 @@ def test_the_format_is_json_with_a_versioned_header(benefits: tuple[Any, dict[st
     path = profiles["training"].save(tmp_path / "training.profile.json")
     document = json.loads(path.read_text(encoding="utf-8"))
     head = document["header"]
-    assert head["format"] == "auditor-profile" and head["profile_version"] == 1 and head["engine"] == "pandas"
+    assert head["format"] == "auditor-profile" and head["profile_version"] == 2 and head["engine"] == "pandas"
     assert {"auditor", "numpy", "pandas", "pyarrow"} <= set(head["libraries"])
     assert head["sketch"]["alpha"] == 0.01 and head["hash_family"]["name"] == "auditor-rowhash/1"
     assert head["canonical_labels"]["version"] == 1 and head["sample"]["written"] is False
@@ -130,7 +130,7 @@ def test_a_loaded_profile_without_row_evidence_refuses_an_inexact_merge(benefits
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d["header"].update(profile_version=2), "profile_version 2 is not supported: this auditor reads version 1"),
+    (lambda d: d["header"].update(profile_version=3), "profile_version 3 is not supported: this auditor reads version 1, 2"),
     (lambda d: d.update(header={"format": "something"}), "is not an auditor profile"),
     (lambda d: d["profile"].update(n_rows=-1), "is not a valid profile: at profile/n_rows"),
     (lambda d: d["profile"]["groups"]["cells"]["rows"].append(["F"]), "is not a valid profile: a table row must be"),
