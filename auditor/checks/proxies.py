@@ -166,6 +166,21 @@ def _association(profile: Profile, feature: str, attribute: str) -> tuple[float,
     return statistic, df, k1, n
 
 
+def decile_codes(values: np.ndarray, n_bins: int = N_BINS) -> np.ndarray:
+    """``pandas.qcut(values, n_bins, labels=False, duplicates="drop")`` as floats (NaN for missing), in numpy.
+
+    The same edges (linear-interpolated quantiles, repeated edges dropped) and intervals
+    (right-closed, the lowest edge included), without qcut's per-call overhead, which dominated
+    the proxy checks on tables of thousands of columns."""
+    present = ~np.isnan(values)
+    out = np.full(len(values), np.nan)
+    if not present.any():
+        return out
+    edges = np.unique(np.quantile(values[present], np.linspace(0.0, 1.0, n_bins + 1)))
+    out[present] = np.clip(np.searchsorted(edges, values[present], side="left") - 1, 0, max(len(edges) - 2, 0))
+    return out
+
+
 def _design(rows: pd.DataFrame, feature: str) -> pd.Series:
     """A feature of the sample as categories: deciles for numbers, labels otherwise; missing its own.
 
@@ -179,7 +194,7 @@ def _design(rows: pd.DataFrame, feature: str) -> pd.Series:
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         values = pd.to_numeric(series, errors="coerce").replace([np.inf, -np.inf], np.nan)
         if values.nunique(dropna=True) > N_BINS:
-            binned = pd.qcut(values, N_BINS, duplicates="drop", labels=False).to_numpy(dtype=float)
+            binned = decile_codes(values.to_numpy(dtype=float, na_value=np.nan), N_BINS)
             if N_BINS <= 10:  # "missing" < "q0" < ... < "q9": the text order is the bin order
                 codes, _ = pd.factorize(np.where(np.isnan(binned), -1.0, binned), sort=True)
                 return pd.Series(codes, index=series.index, name=feature)

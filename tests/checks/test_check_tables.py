@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.preprocessing import OneHotEncoder
 
@@ -69,3 +69,18 @@ def test_shared_tables_are_computed_once_and_not_shared_by_reference() -> None:
     second = confusion_table(groups, ["sex"], 1)
     assert (second["n"] >= 0).all()
     assert score_counts(groups, ["sex"], 1) is score_counts(groups, ["sex"], 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 10_000), st.integers(11, 400), st.sampled_from(["normal", "integers", "rounded", "ties"]))
+def test_decile_codes_equal_pandas_qcut(seed: int, n: int, shape: str) -> None:
+    from auditor.checks.proxies import decile_codes
+
+    rng = np.random.default_rng(seed)
+    values = {"normal": lambda: rng.normal(size=n), "integers": lambda: rng.integers(0, 30, n).astype(float),
+              "rounded": lambda: np.round(rng.exponential(size=n), 1),
+              "ties": lambda: rng.choice([0.0, 1.0, 2.0, 5.0, 1e9, -3.0, 7.5, 8.0, 9.0, 10.0, 11.0, 12.0], n)}[shape]()
+    values[rng.random(n) < 0.1] = np.nan
+    assume(pd.Series(values).nunique() > 10)  # _design bins a feature only with more distinct values than bins
+    expected = pd.qcut(pd.Series(values), 10, duplicates="drop", labels=False).to_numpy(dtype=float)
+    assert np.array_equal(np.nan_to_num(decile_codes(values, 10), nan=-1), np.nan_to_num(expected, nan=-1))
