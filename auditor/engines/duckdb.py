@@ -63,8 +63,13 @@ if TYPE_CHECKING:
 BATCH_ROWS = 1 << 20
 """Rows per Arrow batch handed from DuckDB to the chunk kernel (about 1 M)."""
 
-LARGE_FILE_ROWS = 16 << 20
-"""A Parquet file with more rows than this (about 16.8 M) is streamed in batches of :data:`LARGE_BATCH_ROWS`."""
+LARGE_FILE_ROWS = 4 << 20
+"""A Parquet file with more rows than this (about 4.2 M) is streamed in batches of :data:`LARGE_BATCH_ROWS`.
+
+Measured on the 10 M-row W1 table (benchmarks/bench_engines.py, 2026-12-03, load ~2): with
+1 M-row batches the audit process held 1.4–1.6 GB and each worker 0.8–1.2 GB (3.7 GB together);
+with 262,144-row batches 0.9–1.1 GB and 0.47–0.59 GB (2.1 GB), in the same time (121 s vs
+117 s under that load)."""
 
 LARGE_BATCH_ROWS = 1 << 18
 """Rows per batch of a large file (about 262,000): a worker profiling a 1 M-row batch peaks at
@@ -136,7 +141,9 @@ def _connect(threads: int | None, memory_limit: str | None) -> Any:
     config: dict[str, Any] = {"threads": threads or os.cpu_count() or 1, "preserve_insertion_order": True}
     if memory_limit:
         config["memory_limit"] = memory_limit
-    return duckdb.connect(":memory:", config=config)
+    con = duckdb.connect(":memory:", config=config)
+    con.execute("SET enable_progress_bar = false")  # the audit's own progress line is the only one
+    return con
 
 
 def _mangled(names: list[str]) -> list[str]:

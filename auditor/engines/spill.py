@@ -97,8 +97,10 @@ def _connect(folder: SpillFolder) -> Any:
 
     temp = folder.path / "duckdb-tmp"
     temp.mkdir(exist_ok=True)
-    return duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(temp),
-                                              "threads": THREADS, "preserve_insertion_order": False})
+    con = duckdb.connect(":memory:", config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(temp),
+                                             "threads": THREADS, "preserve_insertion_order": False})
+    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would land in a user's terminal or cron log
+    return con
 
 
 def _quote(path: Path) -> str:
