@@ -91,6 +91,13 @@ KMV_K = 1024
 _HASH_SPACE = float(2**64)
 
 
+def _float_or_nan(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
 def value_hashes(labels: Any, kind: str) -> np.ndarray:
     """64-bit hashes of canonical values for the distinct-count estimate: numbers as float64 (so 1 and
     1.0 agree), everything else as the UTF-8 text of its canonical label (``pandas.util.hash_array``)."""
@@ -100,7 +107,8 @@ def value_hashes(labels: Any, kind: str) -> np.ndarray:
         labels = np.asarray([str(v) for v in labels], dtype=object)
         if kind != "numeric":
             return pd.util.hash_array(labels, categorize=False)
-        numbers = pd.to_numeric(pd.Series(labels, dtype=object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        # Python's float() reads the canonical label back exactly (pandas 2.2's to_numeric can be off in the last bit)
+        numbers = np.array([_float_or_nan(v) for v in labels], dtype=float)
         text = np.isnan(numbers)  # a label of a numeric column that does not read as a number: its text
     numbers = np.where(numbers == 0, 0.0, numbers)  # -0.0 and 0.0 are one value
     out = pd.util.hash_array(np.where(text, 0.0, numbers), categorize=False)
