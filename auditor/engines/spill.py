@@ -63,8 +63,47 @@ THREADS = 2
 """DuckDB threads for the digest queries."""
 
 
+STALE_AFTER_SECONDS = 600
+"""A spill folder left by a process that no longer runs (killed with SIGKILL, or a power cut: its
+finalizer never ran) and untouched this long is removed when the next spill folder is made in the
+same place."""
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def remove_stale(base: str | os.PathLike[str] | None = None, *, older_than: float = STALE_AFTER_SECONDS) -> list[Path]:
+    """Remove the spill folders under ``base`` (default: the system's temporary folder) whose process
+    is gone and which were not modified for ``older_than`` seconds; return the folders removed."""
+    import time
+
+    root = Path(base) if base is not None else Path(tempfile.gettempdir())
+    removed = []
+    for folder in root.glob("auditor-spill-*-*"):
+        pid = folder.name.split("-")[2]
+        try:
+            stale = (folder.is_dir() and pid.isdigit() and not _running(int(pid))
+                     and time.time() - folder.stat().st_mtime > older_than)
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
 class SpillFolder:
     """A temporary folder for one dataset's spilled digests, removed with its last user.
+
+    Its name carries the process id (``auditor-spill-PID-…``), so a folder left by a killed run is
+    recognised and removed by the next run (:func:`remove_stale`).
 
     Parameters
     ----------
@@ -76,7 +115,8 @@ class SpillFolder:
         base = parent if parent is not None else os.environ.get(SPILL_DIR_ENV) or None
         if base is not None:
             Path(base).mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix="auditor-spill-", dir=base))
+        remove_stale(base)
+        self.path = Path(tempfile.mkdtemp(prefix=f"auditor-spill-{os.getpid()}-", dir=base))
         self._count = 0
         self._lock = threading.Lock()
         self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.path), ignore_errors=True)
@@ -406,4 +446,4 @@ def shared_in_memory_later(later: HashCounts, earlier: SpilledHashCounts) -> tup
     return int(rows), int(distinct), [{"row": int(r), "earlier_row": int(e)} for r, e in sorted(found)]
 
 
-__all__ = ["MEMORY_LIMIT", "SPILL_DIR_ENV", "SpillFolder", "SpilledHashCounts", "adopt", "spill_digests"]
+__all__ = ["MEMORY_LIMIT", "SPILL_DIR_ENV", "STALE_AFTER_SECONDS", "SpillFolder", "SpilledHashCounts", "adopt", "remove_stale", "spill_digests"]

@@ -211,3 +211,29 @@ def test_spilled_equals_in_memory_on_random_parts(tmp_path: Path, values: list[i
     other_memory, other_spilled = _both(array[::-1].copy(), None, cuts, folder)
     plain_memory, plain_spilled = _both(array, None, cuts[:2], folder)
     assert other_spilled.shared_with(plain_spilled) == other_memory.shared_with(plain_memory)
+
+
+def test_a_killed_runs_folder_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from auditor.engines.spill import SpillFolder
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    dead = int(gone.stdout)
+    stale = tmp_path / f"auditor-spill-{dead}-abc"  # what a run killed with SIGKILL leaves behind
+    recent = tmp_path / f"auditor-spill-{dead}-def"  # the same, but touched a moment ago: left alone
+    alive = tmp_path / f"auditor-spill-{os.getpid()}-ghi"  # a running audit's folder: never touched
+    other = tmp_path / "auditor-spill-notapid"
+    for folder in (stale, recent, alive, other):
+        folder.mkdir()
+        (folder / "part.parquet").write_bytes(b"x")
+    old = os.stat(stale).st_mtime - 3_600
+    for folder in (stale, alive, other):
+        os.utime(folder, (old, old))
+    made = SpillFolder(tmp_path)
+    assert not stale.exists()
+    assert recent.exists() and alive.exists() and other.exists() and made.path.exists()
+    assert made.path.name.startswith(f"auditor-spill-{os.getpid()}-")
+    made.remove()
