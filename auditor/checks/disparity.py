@@ -263,15 +263,15 @@ def _score_counts(scores: pd.DataFrame, attributes: list[str], positive: Any) ->
     for attribute in attributes:
         codes, uniques = pd.factorize(scores[attribute].to_numpy(dtype=object), use_na_sentinel=True)
         combined, _ = pd.factorize(combined * (len(uniques) + 1) + (codes + 1))  # stays small: no overflow
-    gid, uniq = pd.factorize(combined)
+    gid, n_groups = combined, int(combined.max()) + 1  # codes in order of first appearance
     firsts = np.unique(gid, return_index=True)[1]
     values = scores[attributes].to_numpy(dtype=object)[firsts] if attributes else np.empty((len(firsts), 0), dtype=object)
     bins, bucket = np.unique(scores[SCORE_BIN].to_numpy(dtype=np.int64), return_inverse=True)
     count = scores[COUNT].to_numpy(dtype=float)
     is_pos = (scores[LABEL] == canonical_label(positive)).to_numpy()
-    flat, size = gid * len(bins) + bucket, len(uniq) * len(bins)
-    rows = np.bincount(flat, weights=count, minlength=size).reshape(len(uniq), len(bins))
-    pos = np.bincount(flat, weights=np.where(is_pos, count, 0.0), minlength=size).reshape(len(uniq), len(bins))
+    flat, size = gid * len(bins) + bucket, n_groups * len(bins)
+    rows = np.bincount(flat, weights=count, minlength=size).reshape(n_groups, len(bins))
+    pos = np.bincount(flat, weights=np.where(is_pos, count, 0.0), minlength=size).reshape(n_groups, len(bins))
     return ScoreCounts([group_key(v) for v in values], bins, pos, rows)
 
 

@@ -185,6 +185,16 @@ def _float_values(series: pd.Series, kind: ColumnKind) -> np.ndarray:
     return series.to_numpy(dtype=float, na_value=np.nan)
 
 
+def as_declared(series: pd.Series, kind: ColumnKind | None) -> pd.Series:
+    """The column's values as its declared kind: text declared a number or a date becomes the values
+    that read as one (the others missing); any other column is returned as it is."""
+    if kind == "numeric" and (not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
+        return pd.to_numeric(series.astype(object).where(series.notna(), None), errors="coerce")
+    if kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return pd.to_datetime(series, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
+    return series
+
+
 def profile_column(series: pd.Series, logical: LogicalType | None = None, *, n_missing: int | None = None,
                    view: NumericView | None = None, coded: FeatureCodes | None = None) -> ColumnProfile:
     """Profile one column, of the given logical type (default: the type of its values).
@@ -198,11 +208,9 @@ def profile_column(series: pd.Series, logical: LogicalType | None = None, *, n_m
     """
     logical = logical or logical_type_of(series)
     kind: ColumnKind = KIND_OF[logical]
-    values = series
-    if kind == "numeric" and (not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
-        values, view = pd.to_numeric(series.astype(object).where(series.notna(), None), errors="coerce"), None
-    elif kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(series.dtype):
-        values, view = pd.to_datetime(series, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None), None
+    values = as_declared(series, kind)
+    if values is not series:
+        view = None
     if view is None or (coded is not None and coded[2] != "numeric"):
         coded = None
     counts = _value_counts(series) if kind != "datetime" else None
@@ -321,15 +329,7 @@ class _Pass:
             series = self.frame[name]
             declared = self.plan.types.get(name)
             kind = KIND_OF[declared] if declared in KIND_OF else None
-            if kind in ("categorical", "boolean"):
-                view = None
-            elif kind == "numeric" and (not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
-                view = numeric_view(pd.to_numeric(series.astype(object).where(series.notna(), None), errors="coerce"))
-            elif kind == "datetime" and not pd.api.types.is_datetime64_any_dtype(series.dtype):
-                stamps = pd.to_datetime(series, errors="coerce", format="ISO8601", utc=True).dt.tz_localize(None)
-                view = numeric_view(stamps)
-            else:
-                view = numeric_view(series)
+            view = None if kind in ("categorical", "boolean") else numeric_view(as_declared(series, kind))
             self._views[name] = view
         return self._views[name]
 

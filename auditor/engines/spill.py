@@ -39,6 +39,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,8 +83,6 @@ def _running(pid: int) -> bool:
 def remove_stale(base: str | os.PathLike[str] | None = None, *, older_than: float = STALE_AFTER_SECONDS) -> list[Path]:
     """Remove the spill folders under ``base`` (default: the system's temporary folder) whose process
     is gone and which were not modified for ``older_than`` seconds; return the folders removed."""
-    import time
-
     root = Path(base) if base is not None else Path(tempfile.gettempdir())
     removed = []
     for folder in root.glob("auditor-spill-*-*"):
