@@ -23,7 +23,7 @@ table already uses, counted with one ``np.bincount``, and summed to each attribu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -69,20 +69,28 @@ class FeatureTable:
 
     def merge(self, other: FeatureTable) -> FeatureTable:
         """Combine the tables of two disjoint sets of rows."""
-        if self.attributes != other.attributes or list(self.kinds) != list(other.kinds):
+        return FeatureTable.merge_all([self, other])
+
+    @staticmethod
+    def merge_all(parts: Sequence[FeatureTable]) -> FeatureTable:
+        """Combine the tables of disjoint sets of rows (one sum per table, whatever their number)."""
+        first = parts[0]
+        if len(parts) == 1:
+            return first
+        if any(p.attributes != first.attributes or list(p.kinds) != list(first.kinds) for p in parts):
             raise ValueError("cannot merge feature tables with different attributes or features")
+        kinds = {f: (k if all(p.kinds[f] == k for p in parts) else "categorical") for f, k in first.kinds.items()}
         tables: dict[tuple[str, str], pd.DataFrame | None] = {}
-        for key, mine in self.tables.items():
-            theirs = other.tables.get(key)
-            if mine is None or theirs is None:
+        for key in first.tables:
+            found = [p.tables.get(key) for p in parts]
+            if any(t is None for t in found):
                 tables[key] = None
                 continue
-            summed = pd.concat([mine, theirs], ignore_index=True)
+            summed = pd.concat(found, ignore_index=True)
             summed = summed.groupby([key[1], VALUE], dropna=False, sort=False)[COUNT].sum().reset_index()
-            too_many = self.kinds[key[0]] == "categorical" and summed[VALUE].nunique(dropna=True) > MAX_CATEGORIES
-            tables[key] = None if too_many else _tidy(summed, key[1], self.kinds[key[0]])
-        kinds = {f: (k if other.kinds[f] == k else "categorical") for f, k in self.kinds.items()}
-        return FeatureTable(self.attributes, kinds, tables)
+            too_many = first.kinds[key[0]] == "categorical" and summed[VALUE].nunique(dropna=True) > MAX_CATEGORIES
+            tables[key] = None if too_many else _tidy(summed, key[1], first.kinds[key[0]])
+        return FeatureTable(first.attributes, kinds, tables)
 
 
 def _tidy(table: pd.DataFrame, attribute: str, kind: FeatureKind) -> pd.DataFrame:

@@ -33,7 +33,9 @@ How a chunked engine uses the kernel
     DataFrame with a ``RangeIndex`` and call ``profile_frame(part, dataset=..., plan=plan)``;
     row positions inside a part's profile (example rows, first rows of a hash) are offsets
     within that part. Then fold the parts **in part order**:
-    ``functools.reduce(Profile.merge, parts)``. ``merge`` shifts the right side's offsets by
+    ``functools.reduce(Profile.merge, parts)``, or faster, :meth:`Profile.merge_all
+    <auditor.engines.profile.Profile.merge_all>` several at a time, as
+    :class:`~auditor.engines.profile.ProfileMerger` does. ``merge`` shifts the right side's offsets by
     the left side's row count, so an example ``(part p, offset o)`` ends up as the global row
     number ``rows(parts before p) + o`` — the row number a single pass over the whole data
     gives. (Example rows are stored as these global numbers; the pair is implicit in the part
@@ -63,7 +65,6 @@ Logical-type policy
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
@@ -346,13 +347,15 @@ def profile_parts(parts: Iterable[pd.DataFrame], plan: ProfilePlan, *, dataset: 
         When there are no parts.
     """
     from auditor.engines.pandas import profile_frame
+    from auditor.engines.profile import ProfileMerger
 
-    profiles = (profile_frame(part, dataset=dataset, plan=plan) for part in parts)
-    try:
-        first = next(profiles)
-    except StopIteration:
-        raise ValueError(f"{dataset}: no rows to profile") from None
-    return functools.reduce(lambda a, b: a.merge(b), profiles, first)
+    merger = ProfileMerger()
+    for part in parts:
+        merger.add(profile_frame(part, dataset=dataset, plan=plan))
+    merged = merger.result()
+    if merged is None:
+        raise ValueError(f"{dataset}: no rows to profile")
+    return merged
 
 
 __all__ = ["KIND_OF", "RULE_TYPES", "ColumnKind", "ColumnType", "DatasetHandle", "Engine", "LogicalType", "ProfilePlan",

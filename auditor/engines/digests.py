@@ -66,7 +66,7 @@ What is bounded, what is row evidence
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -550,6 +550,24 @@ class Digests:
             rules=merge_results(self.rules, other.rules, offset),
             header_duplicates=tuple(dict.fromkeys((*self.header_duplicates, *other.header_duplicates))),
         )
+
+    @staticmethod
+    def merge_all(parts: Sequence[Digests], n_rows: Sequence[int]) -> Digests:
+        """Digests of the rows of ``parts`` in this order (``n_rows``: the rows of each part).
+
+        The label tables are summed once over all parts; the rest is merged pairwise in a
+        balanced tree, so an in-memory hash digest takes part in about log₂(parts) merges.
+        """
+        import dataclasses
+
+        tables = [d.label_tables for d in parts]
+        level = [(dataclasses.replace(d, label_tables=None), n) for d, n in zip(parts, n_rows, strict=True)]
+        while len(level) > 1:
+            paired = [(a.merge(b, rows_a), rows_a + rows_b) for (a, rows_a), (b, rows_b) in zip(level[::2], level[1::2])]
+            level = paired + level[len(paired) * 2:]
+        merged = level[0][0]
+        present = [t for t in tables if t is not None]
+        return dataclasses.replace(merged, label_tables=FeatureTable.merge_all(present) if present else None)
 
 
 def _text_code(value: Any) -> bool:

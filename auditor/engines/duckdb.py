@@ -1,24 +1,28 @@
 """The DuckDB engine: Parquet and CSV files profiled out of core, in bounded memory.
 
-DuckDB (embedded, no server) scans the file with its own threads and hands the rows over as
-Arrow record batches of :data:`BATCH_ROWS` rows, in file order. Each batch goes through the same
+The file is read as Arrow record batches, in file order: by DuckDB (embedded, no server) on its
+own threads, or, for a large Parquet file, by the worker processes themselves with pyarrow (see
+*Both cores*). Each batch goes through the same
 chunk kernel as an in-memory DataFrame (:func:`auditor.engines.pandas.profile_frame`), and the
 batch profiles are merged exactly (:meth:`Profile.merge <auditor.engines.profile.Profile.merge>`).
 Nothing is computed twice and no statistic is specific to this engine, so a file profiled here
 gives the same findings as the same file read whole by pandas (``tests/engines/test_parity.py``).
 
 Both cores
-    A reader thread pulls the next batches from DuckDB (which decodes Parquet or parses CSV on
-    its own threads, outside the GIL), and :data:`WORKERS` worker processes run the kernel on
-    consecutive batches side by side; the calling process merges their profiles in file order.
-    At most :data:`PREFETCH` batches wait to be handed out and ``WORKERS + 1`` are being
-    profiled, so memory stays bounded by a few batches plus the merged profile.
+    A Parquet file of at least :data:`PARALLEL_MIN_ROWS` rows is cut into one contiguous share
+    of rows per worker process (:data:`WORKERS`); each worker reads the row groups of its share
+    itself with pyarrow, profiles them in batches and merges them, and this process merges one
+    profile per worker, in file order (:func:`profile_parquet`). No rows pass between
+    processes. Other files (CSV, small Parquet files) are read by DuckDB in this process on its
+    own threads, outside the GIL: a reader thread pulls the next batches, and the workers run
+    the kernel on consecutive batches side by side; at most :data:`PREFETCH` batches wait to be
+    handed out and ``WORKERS + 1`` are being profiled, so memory stays bounded by a few batches
+    plus the merged profile.
 
 Merging
-    Batch profiles are merged like a binary counter (a batch is merged with its left neighbour
-    whenever both cover the same number of batches), so each row's statistics take part in
-    about log₂(batches) merges instead of one merge per batch, and neighbours stay adjacent:
-    example row positions are positions in the file.
+    Consecutive batch profiles are merged :data:`~auditor.engines.profile.MERGE_FAN_IN` at a time
+    (:class:`~auditor.engines.profile.ProfileMerger`), so each row's statistics take part in
+    a few merges, and neighbours stay adjacent: example row positions are positions in the file.
 
 Memory
     The hash digests, the one part of a profile that grows with the rows (24–32 bytes per
@@ -27,8 +31,8 @@ Memory
     ``$AUDITOR_SPILL_DIR``, removed with the profile) and queried with DuckDB when the checks
     ask; merging them concatenates file lists. Everything else merged is bounded (sketches,
     capped category counts, group and feature tables, the row sample). A Parquet file of more
-    than :data:`LARGE_FILE_ROWS` rows streams in batches of :data:`LARGE_BATCH_ROWS`, and DuckDB
-    reads under :data:`READ_MEMORY_LIMIT`.
+    than :data:`LARGE_FILE_ROWS` rows, and every file the workers read themselves, is profiled in
+    batches of :data:`LARGE_BATCH_ROWS`, and DuckDB reads under :data:`READ_MEMORY_LIMIT`.
 
 Types
     Parquet columns keep their stored types. CSV columns are typed by DuckDB's sniffer limited
@@ -85,6 +89,11 @@ in memory (at most about 80 MB): spilling costs about 0.9 s an audit of the bund
 READ_MEMORY_LIMIT = "512MB"
 """DuckDB's memory limit while it streams a file (default of :func:`profile_source`): without
 one it caches what it read up to most of the machine's memory."""
+
+PARALLEL_MIN_ROWS = 1 << 19
+"""A Parquet file of at least this many rows (about 524,000) is cut into one contiguous share
+of rows per worker, and each worker reads its share itself (:func:`profile_parquet`); a smaller
+file is profiled in this process."""
 
 PREFETCH = 1
 """Batches read ahead while the current one is profiled."""
@@ -274,36 +283,6 @@ def _batches(relation: Any, batch_rows: int, source: str) -> Iterator[pa.Table]:
                 handoff.get_nowait()
             except queue.Empty:
                 thread.join(timeout=0.05)
-
-
-class ProfileMerger:
-    """Merges the profiles of consecutive parts of a dataset, like a binary counter.
-
-    ``add`` parts in row order; ``result`` is the profile of all of them. Two neighbouring
-    merged runs of the same length are merged as soon as both exist, so each part takes part in
-    about log₂(parts) merges, and only that many partial profiles are held at once.
-    """
-
-    def __init__(self) -> None:
-        self._stack: list[tuple[int, Profile]] = []
-
-    def add(self, part: Profile) -> None:
-        """Append the profile of the next rows."""
-        level = 0
-        while self._stack and self._stack[-1][0] == level:
-            _, left = self._stack.pop()
-            part = left.merge(part)
-            level += 1
-        self._stack.append((level, part))
-
-    def result(self) -> Profile | None:
-        """The merged profile of every part added (``None`` before the first)."""
-        if not self._stack:
-            return None
-        merged = self._stack[-1][1]
-        for _, left in reversed(self._stack[:-1]):
-            merged = left.merge(merged)
-        return merged
 
 
 class _Parquet:
@@ -528,6 +507,8 @@ def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: 
     """
     from collections import deque
 
+    from auditor.engines.profile import ProfileMerger
+
     folder = None
     if spill:
         from auditor.engines.spill import SpillFolder
@@ -553,6 +534,90 @@ def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: 
     if merged is None:
         raise DataError(f"data.{dataset} has a header but no rows; an audit needs data", source=source)
     return merged
+
+
+def row_ranges(n_rows: int, parts: int) -> list[tuple[int, int]]:
+    """``parts`` contiguous ``[start, stop)`` ranges of about equal size covering ``n_rows`` rows, in order."""
+    bounds = [n_rows * i // parts for i in range(parts + 1)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def _range_batches(path: Path, start: int, stop: int, columns: list[str], batch_rows: int) -> Iterator[pa.Table]:
+    """Rows ``[start, stop)`` of a Parquet file as Arrow tables of about ``batch_rows`` rows, read with pyarrow.
+
+    Only the row groups that overlap the range are read; a row group that straddles one of its
+    ends is decoded batch by batch and cut.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(path)
+    metadata = parquet.metadata
+    pending: list[pa.RecordBatch] = []
+    held, group_start = 0, 0
+    for group in range(metadata.num_row_groups):
+        group_stop = group_start + metadata.row_group(group).num_rows
+        position, group_start = group_start, group_stop
+        if group_stop <= start or position >= stop:
+            continue
+        for batch in parquet.iter_batches(batch_size=min(batch_rows, 1 << 16), row_groups=[group], columns=columns,
+                                          use_threads=False):
+            lo, hi = position, position + batch.num_rows
+            position = hi
+            if hi <= start or lo >= stop:
+                continue
+            batch = batch.slice(max(start - lo, 0), min(stop, hi) - max(start, lo))
+            pending.append(batch)
+            held += batch.num_rows
+            if held >= batch_rows:
+                yield pa.Table.from_batches(pending)
+                pending, held = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending)
+
+
+def _profile_range(path: str, start: int, stop: int, dataset: str, plan: ProfilePlan, to_frame: BatchConverter,
+                   spill: str | None, batch_rows: int) -> Profile:
+    """Rows ``[start, stop)`` of a Parquet file profiled batch by batch and merged (run in a worker process)."""
+    import pyarrow as pa
+
+    from auditor.engines.profile import ProfileMerger
+
+    assert to_frame.parquet is not None
+    merger = ProfileMerger()
+    try:
+        for index, batch in enumerate(_range_batches(Path(path), start, stop, to_frame.parquet.schema.names, batch_rows)):
+            merger.add(_profile_batch(batch, dataset, plan, to_frame, spill, f"{dataset}-{start:012d}-{index:06d}"))
+    except (pa.ArrowException, OSError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"reading failed part-way through the file ({first})", source=path) from None
+    merged = merger.result()
+    assert merged is not None  # the range is not empty
+    return merged
+
+
+def profile_parquet(source: DataSource, *, dataset: str, plan: ProfilePlan, pool: Any, workers: int, n_rows: int,
+                    to_frame: BatchConverter, batch_rows: int = LARGE_BATCH_ROWS, spill: bool = True,
+                    spill_dir: str | os.PathLike[str] | None = None) -> Profile:
+    """Profile a Parquet file with each worker process reading its own contiguous share of the rows.
+
+    The file's rows are cut into ``workers`` ranges of about equal size; each worker reads the
+    row groups of its range itself (pyarrow), profiles them in batches of ``batch_rows`` and
+    merges them, so no rows pass between processes and this process only merges one profile
+    per worker, in file order.
+    """
+    from auditor.engines.profile import Profile
+
+    folder = None
+    if spill:
+        from auditor.engines.spill import SpillFolder
+
+        folder = SpillFolder(spill_dir)
+    assert source.path is not None
+    futures = [pool.submit(_profile_range, str(source.path), start, stop, dataset, plan, to_frame,
+                           None if folder is None else str(folder.path), batch_rows)
+               for start, stop in row_ranges(n_rows, workers)]
+    return Profile.merge_all([_adopted(future.result(), folder) for future in futures])
 
 
 def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch_rows: int | None = None,
@@ -592,15 +657,19 @@ def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch
     """
     count = WORKERS if workers is None else workers
     known = _known_rows(source)
-    rows = batch_rows or (LARGE_BATCH_ROWS if known is not None and known > LARGE_FILE_ROWS else BATCH_ROWS)
-    pool = start_workers(count) if known is None or known > rows else None  # before DuckDB's threads start
+    spill = known is None or known > SPILL_MIN_ROWS
+    shared = known is not None and known >= PARALLEL_MIN_ROWS and count > 1  # each worker reads its share
+    rows = batch_rows or (LARGE_BATCH_ROWS if shared or (known is not None and known > LARGE_FILE_ROWS) else BATCH_ROWS)
+    pool = start_workers(count) if shared or known is None or known > rows else None  # before DuckDB's threads start
     con = _connect(threads, memory_limit or READ_MEMORY_LIMIT)
     try:
         relation, _ = open_relation(con, source)
         to_frame = converter_for(relation, source)
+        if shared and pool is not None and known is not None and to_frame.parquet is not None:
+            return profile_parquet(source, dataset=dataset, plan=plan, pool=pool, workers=count, n_rows=known,
+                                   to_frame=to_frame, batch_rows=rows, spill=spill, spill_dir=spill_dir)
         return profile_relation(relation, dataset=dataset, plan=plan, source=source.label, batch_rows=rows,
-                                to_frame=to_frame, pool=pool, workers=count, spill_dir=spill_dir,
-                                spill=known is None or known > SPILL_MIN_ROWS)
+                                to_frame=to_frame, pool=pool, workers=count, spill_dir=spill_dir, spill=spill)
     finally:
         con.close()
         if pool is not None:
@@ -674,5 +743,5 @@ def _register() -> DuckDBEngine:
 
 ENGINE = _register()
 
-__all__ = ["AUTO_MEMORY_SHARE", "BATCH_ROWS", "ENGINE", "LARGE_BATCH_ROWS", "LARGE_FILE_ROWS", "READ_MEMORY_LIMIT", "SPILL_MIN_ROWS", "DuckDBEngine", "ProfileMerger", "auto_engine", "open_relation",
+__all__ = ["AUTO_MEMORY_SHARE", "BATCH_ROWS", "ENGINE", "LARGE_BATCH_ROWS", "LARGE_FILE_ROWS", "READ_MEMORY_LIMIT", "SPILL_MIN_ROWS", "DuckDBEngine", "auto_engine", "open_relation",
            "physical_memory", "profile_relation", "profile_source"]

@@ -19,7 +19,6 @@ from auditor.engines.bins import apply_bins
 from auditor.engines.digests import apply_missing_values, compute_digests
 from auditor.engines.profile import (
     COUNT,
-    KMV_K,
     LABEL,
     MAX_CATEGORIES,
     PREDICTION,
@@ -32,6 +31,7 @@ from auditor.engines.profile import (
     TopValues,
     canonical_label,
     sketch_keys,
+    smallest_hashes,
     tidy_table,
     value_hashes,
 )
@@ -172,7 +172,7 @@ def _top_values(series: pd.Series, kind: ColumnKind) -> TopValues:
         return TopValues.from_counts(exact, value_hashes(list(exact), hash_kind))
     order = np.argsort(-counts.to_numpy(), kind="stable")[: TOP_K + 1]
     top = TopValues(int(counts.to_numpy().sum()), _category_counts(counts.iloc[order]) or {}, 0,
-                    np.unique(hashes.astype(np.uint64))[:KMV_K])
+                    smallest_hashes(hashes))
     return top._reduced()
 
 

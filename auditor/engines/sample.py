@@ -22,6 +22,7 @@ is a deterministic function of the data and the seed: the same data give the sam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,12 +120,20 @@ class RowSample:
 
     def merge(self, other: RowSample) -> RowSample:
         """The sample of the union of the two parts' rows."""
-        if (self.size, self.per_cell, self.seed) != (other.size, other.per_cell, other.seed):
+        return RowSample.merge_all([self, other])
+
+    @staticmethod
+    def merge_all(parts: Sequence[RowSample]) -> RowSample:
+        """The sample of the union of the parts' rows (drawn once from all the parts' samples)."""
+        first = parts[0]
+        if len(parts) == 1:
+            return first
+        if any((p.size, p.per_cell, p.seed) != (first.size, first.per_cell, first.seed) for p in parts):
             raise ValueError("cannot merge samples drawn with different parameters")
-        rows = pd.concat([self.rows, other.rows], ignore_index=True)
-        keys = np.concatenate([self.keys, other.keys])
-        cells = np.concatenate([self.cells, other.cells])
-        return _finish(rows, keys, cells, self.n_rows + other.n_rows, self.size, self.per_cell, self.seed)
+        rows = pd.concat([p.rows for p in parts], ignore_index=True)
+        keys = np.concatenate([p.keys for p in parts])
+        cells = np.concatenate([p.cells for p in parts])
+        return _finish(rows, keys, cells, sum(p.n_rows for p in parts), first.size, first.per_cell, first.seed)
 
 
 def _finish(rows: pd.DataFrame, keys: np.ndarray, cells: np.ndarray, n_rows: int, size: int, per_cell: int,

@@ -7,7 +7,7 @@ partition over as Arrow record batches, gathered into pieces of at most
 :data:`~auditor.engines.duckdb.BATCH_ROWS` rows (bounded memory per task); each piece's profile
 travels back to the driver as one small binary row (the profile's statistics, pickled for
 transport inside this one run only, never stored), and the driver merges them in partition
-order (:class:`~auditor.engines.duckdb.ProfileMerger`), so example row positions count rows in
+order (:class:`~auditor.engines.profile.ProfileMerger`), so example row positions count rows in
 the DataFrame's order.
 
 Validity under ANSI mode
@@ -223,7 +223,8 @@ def profile_spark_frame(frame: Any, *, dataset: str, plan: ProfilePlan, piece_ro
     DataError
         When the DataFrame has no rows or Spark fails to compute it.
     """
-    from auditor.engines.duckdb import BATCH_ROWS, ProfileMerger
+    from auditor.engines.duckdb import BATCH_ROWS
+    from auditor.engines.profile import ProfileMerger
 
     try:
         run = _profile_partition(dataset, plan, piece_rows or BATCH_ROWS, parquet_path, _null_columns(frame, parquet_path))

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from auditor.engines.base import ProfilePlan
 from auditor.engines.profile import Profile
 
 
@@ -68,6 +69,21 @@ ODD_QUALITY: dict[str, Any] = {
     "cross_field": {"adult_income": "age >= 18 or income <= 0"},
 }
 """A ``quality:`` section with column and cross-field rules over :func:`odd_frame`."""
+
+
+def odd_plan(frame: pd.DataFrame) -> ProfilePlan:
+    """The plan the pipeline makes for the odd dataset (roles, quality rules, logical types)."""
+    from dataclasses import replace
+
+    from auditor.engines.base import logical_types
+    from auditor.engines.pandas import schema_of
+    from auditor.spec.load import load_spec
+    from auditor.validation.plan import quality_plans
+
+    spec = load_spec({"data": {"training": frame}, "columns": ODD_COLUMNS, "quality": ODD_QUALITY})
+    quality = quality_plans(spec, {"training": frame})["training"]
+    return replace(ProfilePlan.for_columns(spec.columns, frame.columns), quality=quality,
+                   types=logical_types(schema_of(frame), quality.rules))
 
 
 def _close(a: Any, b: Any, where: str, tol: float) -> None:

@@ -8,10 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import auditor
 from auditor.engines.pandas import profile_column
-from auditor.engines.profile import KMV_K, TOP_K, Profile, TopValues
+from auditor.engines.profile import KMV_K, TOP_K, Profile, TopValues, smallest_hashes
 from auditor.profile.labels import canonical_label
 
 
@@ -115,3 +117,10 @@ def test_the_bounded_summary_round_trips_through_a_saved_profile(tmp_path: Path)
         column.pop("top")
     (tmp_path / "v1.json").write_text(json.dumps(document), encoding="utf-8")
     assert Profile.load(tmp_path / "v1.json").columns["t"].top is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=6000), st.integers(0, 5), st.sampled_from([1, 7, KMV_K]))
+def test_smallest_hashes_are_the_smallest_distinct_ones(values: list[int], copies: int, k: int) -> None:
+    hashes = np.array(values + values[: len(values) // 3] * copies, dtype=np.uint64)  # repeated hashes, as of equal values
+    assert np.array_equal(smallest_hashes(hashes, k), np.unique(hashes)[:k])

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from parity_data import ODD_COLUMNS, ODD_QUALITY, assert_same_profile, odd_frame
+from parity_data import assert_same_profile, odd_frame, odd_plan
 
 import auditor
 from auditor.engines import duckdb as duck
-from auditor.engines.base import ProfilePlan, get_engine, logical_types
-from auditor.engines.pandas import profile_frame, schema_of
+from auditor.engines.base import ProfilePlan, get_engine
+from auditor.engines.pandas import profile_frame
 from auditor.errors import DataError
 from auditor.spec.load import load_spec
 from auditor.spec.model import DataSource
-from auditor.validation.plan import quality_plans
-
-
-def _plan(frame: pd.DataFrame) -> ProfilePlan:
-    """The plan the pipeline makes for the odd dataset (roles, quality rules, logical types)."""
-    spec = load_spec({"data": {"training": frame}, "columns": ODD_COLUMNS, "quality": ODD_QUALITY})
-    quality = quality_plans(spec, {"training": frame})["training"]
-    return replace(ProfilePlan.for_columns(spec.columns, frame.columns), quality=quality,
-                   types=logical_types(schema_of(frame), quality.rules))
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +34,7 @@ def odd_parquet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.Data
 def test_streamed_profile_equals_profile_of_whole_file(odd_parquet: tuple[Path, pd.DataFrame], batch_rows: int,
                                                        workers: int) -> None:
     path, frame = odd_parquet
-    plan = _plan(frame)
+    plan = odd_plan(frame)
     whole = profile_frame(frame, dataset="training", plan=plan)
     streamed = duck.profile_source(DataSource("training", path=path), dataset="training", plan=plan, batch_rows=batch_rows,
                                    workers=workers)
@@ -125,13 +116,40 @@ def test_auto_picks_duckdb_for_files_above_the_memory_share(tmp_path: Path) -> N
     assert duck.auto_engine(DataSource("training", frame=pd.DataFrame({"a": [1]}))) == "pandas"
 
 
-def test_merger_keeps_parts_in_row_order() -> None:
-    frame = odd_frame(1000, seed=3)
-    plan = _plan(frame)
-    merger = duck.ProfileMerger()
-    for start in range(0, 1000, 70):  # 15 parts: not a power of two
-        merger.add(profile_frame(frame.iloc[start:start + 70], dataset="training", plan=plan))
-    assert_same_profile(profile_frame(frame, dataset="training", plan=plan), merger.result())
+@pytest.mark.parametrize(("row_group_size", "workers", "batch_rows", "spill"), [
+    (97, 2, 64, False),          # ranges cut inside row groups, many batches per worker
+    (None, 2, 1 << 20, False),   # one row group: the second worker skips the first half
+    (333, 3, 200, True),         # three workers, digests spilled by the workers
+])
+def test_workers_reading_their_own_rows_give_the_whole_files_profile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, row_group_size: int | None, workers: int, batch_rows: int,
+        spill: bool) -> None:
+    frame = odd_frame(1000, seed=11)
+    path = tmp_path / "odd.parquet"
+    frame.to_parquet(path, index=False, row_group_size=row_group_size)
+    frame = pd.read_parquet(path)
+    plan = odd_plan(frame)
+    monkeypatch.setattr(duck, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(duck, "SPILL_MIN_ROWS", 0 if spill else 1 << 40)
+    shared = duck.profile_source(DataSource("training", path=path), dataset="training", plan=plan, batch_rows=batch_rows,
+                                 workers=workers, spill_dir=tmp_path / "spill")
+    whole = profile_frame(frame, dataset="training", plan=plan)
+    assert type(shared.digests.rows).__name__ == ("SpilledHashCounts" if spill else "HashCounts")
+    if spill:
+        shared = dataclasses.replace(shared, digests=dataclasses.replace(
+            shared.digests, **{name: getattr(shared.digests, name).materialise() for name in ("rows", "ids", "features")
+                               if getattr(shared.digests, name) is not None}))
+    assert_same_profile(whole, shared)
+    assert shared.digests.rows.n_repeated == whole.digests.rows.n_repeated > 0
+
+
+def test_row_ranges_cover_the_rows_in_order() -> None:
+    assert duck.row_ranges(10, 3) == [(0, 3), (3, 6), (6, 10)]
+    assert duck.row_ranges(1, 2) == [(0, 1)]
+    ranges = duck.row_ranges(1_000_003, 7)
+    assert ranges[0][0] == 0 and ranges[-1][1] == 1_000_003
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    assert max(b - a for a, b in ranges) - min(b - a for a, b in ranges) <= 1
 
 
 @pytest.mark.parametrize(("value", "message"), [

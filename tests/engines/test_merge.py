@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from audit_helpers import assert_same, findings, plans, profile_frames, sample_case
+from parity_data import assert_same_profile, odd_frame, odd_plan
 
 from auditor.engines.associations import feature_table
 from auditor.engines.base import ProfilePlan, get_engine, profile_parts
 from auditor.engines.pandas import _codes, profile_frame
-from auditor.engines.profile import Profile, sketch_keys
+from auditor.engines.profile import Profile, ProfileMerger, sketch_keys
 from auditor.validation.results import RuleResult
 
 
@@ -120,3 +121,18 @@ def test_value_floor_and_code_lists_are_decided_on_the_whole() -> None:
     assert again.to_dict() == rule.to_dict()
     assert merged.digests.codes == whole["training"].digests.codes
     assert list(merged.digests.codes["code"]) == sorted(whole["training"].digests.codes["code"])
+
+
+@pytest.mark.parametrize("fan_in", [2, 3, 8])
+def test_merger_keeps_parts_in_row_order(fan_in: int) -> None:
+    frame = odd_frame(1000, seed=3)
+    plan = odd_plan(frame)
+    merger = ProfileMerger(fan_in)
+    parts = [profile_frame(frame.iloc[start:start + 70].reset_index(drop=True), dataset="training", plan=plan)
+             for start in range(0, 1000, 70)]  # 15 parts: not a power of the fan-in
+    for part in parts:
+        merger.add(part)
+    whole = profile_frame(frame, dataset="training", plan=plan)
+    assert_same_profile(whole, merger.result())
+    assert_same_profile(whole, Profile.merge_all(parts))
+    assert_same_profile(whole, functools.reduce(Profile.merge, parts))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from parity_data import odd_frame
-from test_duckdb import _plan
+from parity_data import odd_plan as _plan
 
 from auditor.engines import duckdb as duck
 from auditor.engines.digests import HashCounts, combine_hashes
