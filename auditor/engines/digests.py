@@ -354,12 +354,15 @@ class HashCounts:
             raise ValueError("cannot merge a digest with a saved digest summary: load the profile with its row evidence")
         if self.key != other.key:
             raise ValueError("cannot merge digests hashed with different keys")
+        # both sides' hashes are distinct, so self's are codes 0..len(self)-1 and an other's hash
+        # with a smaller code is one self has
         hashes = np.concatenate([self.hashes, other.hashes])
         codes, distinct = pd.factorize(hashes)
-        is_first = np.flatnonzero(_first_occurrences(codes))
+        mine = len(self.hashes)
+        seen = codes[mine:] < mine
+        is_first = np.concatenate([np.arange(mine), mine + np.flatnonzero(~seen)])
         first = np.concatenate([self.first, other.first + offset])
         counts = np.bincount(codes, weights=np.concatenate([self.counts, other.counts]).astype(float), minlength=len(distinct))
-        seen = np.isin(other.hashes, self.hashes)
         positions = np.concatenate([self.repeats, other.repeats + offset, other.first[seen] + offset])
         repeat_hashes = np.concatenate([self.repeat_hashes, other.repeat_hashes, other.hashes[seen]])
         order = np.argsort(positions, kind="stable")[:MAX_EXAMPLES]

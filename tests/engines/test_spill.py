@@ -14,16 +14,21 @@ from parity_data import odd_frame
 from parity_data import odd_plan as _plan
 
 from auditor.engines import duckdb as duck
+from auditor.engines import spill
 from auditor.engines.digests import HashCounts, combine_hashes
 from auditor.engines.pandas import profile_frame
 from auditor.engines.spill import SPILL_DIR_ENV, SpilledHashCounts, SpillFolder
 from auditor.spec.model import DataSource
 
 
-@pytest.fixture(autouse=True)
-def _always_spill(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The DuckDB engine spills its hash digests for these small files too (it does above SPILL_MIN_ROWS)."""
+@pytest.fixture(autouse=True, params=["one aggregate", "hash partitions"])
+def _always_spill(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The DuckDB engine spills its hash digests for these small files too (it does above
+    SPILL_MIN_ROWS); every test runs with one aggregate and with hash partitions of 97 rows
+    (a digest of 100 M rows is partitioned, see spill.PARTITION_ROWS)."""
     monkeypatch.setattr(duck, "SPILL_MIN_ROWS", 0)
+    if request.param == "hash partitions":
+        monkeypatch.setattr(spill, "PARTITION_ROWS", 97)
 
 
 def _digest(values: np.ndarray, labels: np.ndarray | None = None, start: int = 0) -> HashCounts:
@@ -89,6 +94,7 @@ def test_duplicates_and_conflicts_across_parts_match_the_rows(tmp_path: Path) ->
     folder = SpillFolder(tmp_path)
     memory, spilled = _both(values, labels, [250, 700, 701, 1500], folder)
     _assert_same(memory, spilled)
+    assert (len(spilled.aggregate()) > 1) == (spill.PARTITION_ROWS < len(values))
     # checked against the rows: duplicates of (value, label), conflicts of value with two labels
     rows = pd.DataFrame({"v": values, "y": labels})
     assert spilled.n_repeated == int(rows.duplicated().sum())

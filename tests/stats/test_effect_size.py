@@ -71,3 +71,21 @@ def test_interval_covers_the_true_effect() -> None:
         e = chi_square_effect(statistic, df, 800, k1)
         covered += e.low <= true_w <= e.high
     assert covered >= 180  # nominal 95 %: 190 of 200
+
+
+def test_noncentrality_bounds_equal_brentq() -> None:
+    from scipy.optimize import brentq
+    from scipy.stats import ncx2
+
+    from auditor.stats.effect_size import noncentrality_bounds
+
+    statistics = np.array([0.5, 3.0, 8.0, 40.0, 400.0, 5_000.0, 120_000.0])
+    for df in (1, 4, 30):
+        for target in (0.025, 0.975):
+            got = noncentrality_bounds(statistics, df, target)
+            for x, lam in zip(statistics, got, strict=True):
+                if ncx2.cdf(x, df, 1e-12) <= target:  # even λ = 0 is below the target
+                    assert lam == 0.0
+                    continue
+                expected = brentq(lambda m, x=x: ncx2.cdf(x, df, m) - target, 0.0, 4 * x + 100, xtol=1e-14, rtol=1e-14)
+                assert lam == pytest.approx(expected, rel=1e-9, abs=1e-9)
