@@ -87,5 +87,5 @@ def test_noncentrality_bounds_equal_brentq() -> None:
                 if ncx2.cdf(x, df, 1e-12) <= target:  # even λ = 0 is below the target
                     assert lam == 0.0
                     continue
-                expected = brentq(lambda m, x=x: ncx2.cdf(x, df, m) - target, 0.0, 4 * x + 100, xtol=1e-14, rtol=1e-14)
+                expected = brentq(lambda m, x=x, df=df, target=target: ncx2.cdf(x, df, m) - target, 0.0, 4 * x + 100, xtol=1e-14, rtol=1e-14)
                 assert lam == pytest.approx(expected, rel=1e-9, abs=1e-9)
