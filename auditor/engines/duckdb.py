@@ -458,6 +458,17 @@ def _ready() -> bool:
     return True
 
 
+def _result(future: Any, source: str) -> Profile:
+    """A worker's profile; a worker that died (killed, out of memory) is an :class:`EngineError` naming the file."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise EngineError(f"{source}: a worker process of the DuckDB engine stopped before it finished (killed, or out "
+                          "of memory?); run again, or with engine: pandas for a file that fits in memory") from None
+
+
 def start_workers(workers: int) -> Any:
     """Worker processes for the kernel, or ``None`` for one worker or where ``fork`` is not safe.
 
@@ -527,9 +538,9 @@ def profile_relation(relation: Any, *, dataset: str, plan: ProfilePlan, source: 
                                    None if folder is None else str(folder.path), stem))
         del batch
         while len(pending) > workers:
-            merger.add(_adopted(pending.popleft().result(), folder))
+            merger.add(_adopted(_result(pending.popleft(), source), folder))
     while pending:
-        merger.add(_adopted(pending.popleft().result(), folder))
+        merger.add(_adopted(_result(pending.popleft(), source), folder))
     merged = merger.result()
     if merged is None:
         raise DataError(f"data.{dataset} has a header but no rows; an audit needs data", source=source)
@@ -617,7 +628,7 @@ def profile_parquet(source: DataSource, *, dataset: str, plan: ProfilePlan, pool
     futures = [pool.submit(_profile_range, str(source.path), start, stop, dataset, plan, to_frame,
                            None if folder is None else str(folder.path), batch_rows)
                for start, stop in row_ranges(n_rows, workers)]
-    return Profile.merge_all([_adopted(future.result(), folder) for future in futures])
+    return Profile.merge_all([_adopted(_result(future, source.label), folder) for future in futures])
 
 
 def profile_source(source: DataSource, *, dataset: str, plan: ProfilePlan, batch_rows: int | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -18,7 +19,7 @@ import auditor
 from auditor.engines import duckdb as duck
 from auditor.engines.base import ProfilePlan, get_engine
 from auditor.engines.pandas import profile_frame
-from auditor.errors import DataError
+from auditor.errors import DataError, EngineError
 from auditor.spec.load import load_spec
 from auditor.spec.model import DataSource
 
@@ -207,3 +208,26 @@ def test_cli_engine_flag_overrides_the_spec(tmp_path: Path) -> None:
     wrong = subprocess.run([*run, "--engine", "duckbd"], capture_output=True, text=True)
     assert wrong.returncode == 2
     assert "engine: unknown engine 'duckbd'; did you mean 'duckdb'?" in wrong.stderr
+
+
+def _dies(*_args: object) -> None:
+    os._exit(9)  # as a worker killed by the kernel's out-of-memory killer
+
+
+def test_a_file_damaged_part_way_and_a_dead_worker_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = odd_frame(3000, seed=2)
+    path = tmp_path / "damaged.parquet"
+    frame.to_parquet(path, index=False, row_group_size=500, compression=None)
+    data = bytearray(path.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 4000] = bytes((b * 7 + 13) % 256 for b in data[middle:middle + 4000])  # the footer stays intact
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(duck, "PARALLEL_MIN_ROWS", 0)
+    source = DataSource("training", path=path)
+    with pytest.raises(DataError, match="damaged.parquet: reading failed part-way through the file"):
+        duck.profile_source(source, dataset="training", plan=odd_plan(frame), batch_rows=200, workers=2)
+    whole = tmp_path / "whole.parquet"
+    frame.to_parquet(whole, index=False, row_group_size=500)
+    monkeypatch.setattr(duck, "_profile_range", _dies)
+    with pytest.raises(EngineError, match="whole.parquet: a worker process of the DuckDB engine stopped"):
+        duck.profile_source(DataSource("training", path=whole), dataset="training", plan=odd_plan(frame), workers=2)
