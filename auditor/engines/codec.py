@@ -112,7 +112,9 @@ def _finite(value: float) -> float | None:
 def _numeric(summary: NumericSummary | None) -> dict[str, Any] | None:
     if summary is None:
         return None
-    return {"n": summary.n, "n_infinite": summary.n_infinite, "total": summary.total, "total_sq": summary.total_sq,
+    # a sum beyond float64's range is null (read back as inf: mean and std are then NaN)
+    return {"n": summary.n, "n_infinite": summary.n_infinite, "total": _finite(summary.total),
+            "total_sq": _finite(summary.total_sq),
             "min": _finite(summary.min), "max": _finite(summary.max), "sketch": [[k, c] for k, c in sorted(summary.sketch.items())]}
 
 
@@ -120,7 +122,8 @@ def _numeric_back(data: Mapping[str, Any] | None) -> NumericSummary | None:
     if data is None:
         return None
     return NumericSummary(
-        n=data["n"], n_infinite=data["n_infinite"], total=float(data["total"]), total_sq=float(data["total_sq"]),
+        n=data["n"], n_infinite=data["n_infinite"], total=math.inf if data["total"] is None else float(data["total"]),
+        total_sq=math.inf if data["total_sq"] is None else float(data["total_sq"]),
         min=math.inf if data["min"] is None else float(data["min"]), max=-math.inf if data["max"] is None else float(data["max"]),
         sketch={int(k): int(c) for k, c in data["sketch"]},
     )

@@ -113,13 +113,14 @@ def _numeric_summary(values: np.ndarray, weights: np.ndarray | None = None,
         present = np.flatnonzero(tally)
         order = np.argsort([labels[i] for i in present])
         unique, counts = np.array([labels[i] for i in present], dtype=np.int64)[order], tally[present][order]
-        total, total_sq = float(finite.sum()), float(np.dot(finite, finite))
-    elif weights is None:
-        unique, counts = _key_counts(sketch_keys(finite) if view is None else view[2][finite_mask])
-        total, total_sq = float(finite.sum()), float(np.dot(finite, finite))
     else:
-        unique, counts = _key_counts(sketch_keys(finite) if view is None else view[2][finite_mask], fw.astype(float))
-        total, total_sq = float(np.dot(finite, fw)), float(np.dot(finite * finite, fw))
+        keys = sketch_keys(finite) if view is None else view[2][finite_mask]
+        unique, counts = _key_counts(keys) if weights is None else _key_counts(keys, fw.astype(float))
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond float64 the sums are inf: mean and std then say NaN
+        if weights is None:
+            total, total_sq = float(finite.sum()), float(np.dot(finite, finite))
+        else:
+            total, total_sq = float(np.dot(finite, fw)), float(np.dot(finite * finite, fw))
     return NumericSummary(
         n=int(fw.sum()),
         n_infinite=n_inf,

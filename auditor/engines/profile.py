@@ -218,15 +218,18 @@ class NumericSummary:
 
     @property
     def mean(self) -> float:
-        """Arithmetic mean of the finite values (NaN when there are none)."""
-        return self.total / self.n if self.n else math.nan
+        """Arithmetic mean of the finite values (NaN when there are none, or their sum passes float64's range)."""
+        return self.total / self.n if self.n and math.isfinite(self.total) else math.nan
 
     @property
     def std(self) -> float:
-        """Sample standard deviation of the finite values (NaN when fewer than two)."""
-        if self.n < 2:
+        """Sample standard deviation of the finite values (NaN when fewer than two, or when the sum of
+        their squares passes float64's range: values beyond about 1e154)."""
+        if self.n < 2 or not (math.isfinite(self.total) and math.isfinite(self.total_sq)):
             return math.nan
         var = (self.total_sq - self.total * self.total / self.n) / (self.n - 1)
+        if not math.isfinite(var):  # the square of the sum passed float64's range
+            return math.nan
         return math.sqrt(max(var, 0.0))
 
     def quantile(self, q: float) -> float:

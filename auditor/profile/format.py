@@ -16,7 +16,9 @@ file that validates against ``profile.schema.json`` (next to this module, :func:
     label tables, missing-value codes, the date range, rule results (counts, without example
     rows) and, for each hash digest, only its size: rows, distinct hashes and the histogram of
     multiplicities (``[[copies, hashes], ...]``), from which duplicate counts follow. Long tables
-    are ``{"columns": [...], "rows": [[...], ...]}`` with ``null`` for a missing key.
+    are ``{"columns": [...], "rows": [[...], ...]}`` with ``null`` for a missing key. A numeric
+    summary's ``total`` or ``total_sq`` is ``null`` when the sum passed float64's range (values
+    beyond about 1e154 for the squares): its mean or standard deviation is then not known.
     A column with more than ``limits.max_categories`` (1,000) distinct values has ``counts: null``
     and, from version 2, ``top``: at most ``limits.top_k`` (100) Misra–Gries counters, each value's
     true count in ``[counter, counter + error]`` with ``error <= n / (top_k + 1)`` (so every value

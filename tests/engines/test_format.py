@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -162,3 +163,24 @@ def test_the_schema_is_a_valid_json_schema() -> None:
     import jsonschema
 
     jsonschema.Draft202012Validator.check_schema(profile_schema())
+
+
+def test_sums_beyond_float64_save_as_unknown_not_as_a_crash(tmp_path: Path) -> None:
+    import warnings
+
+    from auditor.engines.base import ProfilePlan
+    from auditor.engines.pandas import profile_frame
+    from auditor.spec.model import Columns
+
+    frame = pd.DataFrame({"big": [1e160, -3e160, 2e160, 5.0], "huge": [1e308, 1e308, 1.0, 2.0], "small": [1.0, 2.0, 3.0, 4.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning reaches the user either
+        profile = profile_frame(frame, dataset="training", plan=ProfilePlan.for_columns(Columns(), frame.columns))
+    assert math.isnan(profile.columns["big"].numeric.std) and math.isnan(profile.columns["huge"].numeric.mean)
+    assert profile.columns["small"].numeric.std == pytest.approx(np.std([1, 2, 3, 4], ddof=1))
+    loaded = Profile.load(profile.save(tmp_path / "big.json"))
+    for name in frame.columns:
+        a, b = profile.columns[name].numeric, loaded.columns[name].numeric
+        assert (a.n, a.min, a.max, a.sketch) == (b.n, b.min, b.max, b.sketch)
+        assert a.mean == b.mean or (math.isnan(a.mean) and math.isnan(b.mean))
+        assert a.std == b.std or (math.isnan(a.std) and math.isnan(b.std))
